@@ -1,0 +1,129 @@
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { rosterCheck, rosterImport } from "./cli/roster.js";
+import { type Config, parseConfig } from "./config.js";
+import { CoachbotError, isCoachbotError } from "./errors.js";
+import { createLogger } from "./log.js";
+import { startService } from "./main.js";
+import { openStore } from "./store/open.js";
+
+// The `coachbot` command. Every argument is parsed (parseArgs + zod) before anything runs, and a
+// mistake prints one line with the cause and a fix, exit code 2, nothing written.
+
+type Env = Record<string, string | undefined>;
+type Out = (line: string) => void;
+
+const USAGE = `Usage: coachbot <command>
+
+  start                              run the service (HTTP, adapters, scheduler)
+  roster check FILE                  list every problem in a roster file (exit 1 if any)
+  roster import FILE                 replace the stored roster with FILE, all or nothing
+  help                               this text
+
+Configuration comes from the environment; see README.md ("Configuration").`;
+
+interface Command {
+  words: string[];
+  /** Positional argument names after the command words. */
+  args: string[];
+  options?: Record<string, { type: "string" | "boolean" }>;
+  run(ctx: { args: Record<string, string>; options: Record<string, unknown>; env: Env; out: Out }): Promise<number>;
+}
+
+const file = z.string().min(1, "needs a file path");
+
+const COMMANDS: Command[] = [
+  { words: ["help"], args: [], run: async ({ out }) => (out(USAGE), 0) },
+  { words: ["start"], args: [], run: ({ env, out }) => runStart(env, out) },
+  {
+    words: ["roster", "check"],
+    args: ["FILE"],
+    run: ({ args, out }) => rosterCheck(file.parse(args.FILE), out),
+  },
+  {
+    words: ["roster", "import"],
+    args: ["FILE"],
+    run: async ({ args, env, out }) => {
+      const config = loadConfig(env);
+      const logger = createLogger("silent");
+      const store = openStore(config, logger);
+      try {
+        return await rosterImport(file.parse(args.FILE), store, out);
+      } finally {
+        await store.close();
+      }
+    },
+  },
+];
+
+export async function main(argv: string[], env: Env, out: Out = console.log, err: Out = console.error) {
+  try {
+    const { command, rest } = findCommand(argv);
+    const parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    if (parsed.positionals.length !== command.args.length) {
+      throw usage(
+        `\`${command.words.join(" ")}\` takes ${command.args.join(" ") || "no arguments"}`,
+        `coachbot ${[...command.words, ...command.args].join(" ")}`,
+      );
+    }
+    const args = Object.fromEntries(command.args.map((name, i) => [name, parsed.positionals[i] ?? ""]));
+    return await command.run({ args, options: parsed.values, env, out });
+  } catch (e) {
+    return report(e, err);
+  }
+}
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } {
+  if (argv.length === 0) return { command: COMMANDS[0]!, rest: [] };
+  const matches = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort(
+    (a, b) => b.words.length - a.words.length,
+  );
+  const command = matches[0];
+  if (!command) throw usage(`unknown command "${argv.join(" ")}"`, "run `coachbot help` for the list");
+  return { command, rest: argv.slice(command.words.length) };
+}
+
+function usage(cause: string, fix: string): CoachbotError {
+  return new CoachbotError("CLI_USAGE", cause, fix);
+}
+
+function report(e: unknown, err: Out): number {
+  if (isCoachbotError(e)) {
+    err(`coachbot: ${e.message}${e.fix ? `\n  fix: ${e.fix}` : ""}`);
+    return e.code === "CLI_USAGE" ? 2 : 1;
+  }
+  if (e instanceof z.ZodError) {
+    err(`coachbot: ${e.issues.map((i) => `${i.path.join(".") || "argument"} ${i.message}`).join("; ")}`);
+    return 2;
+  }
+  if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
+    err(`coachbot: ${e.message}\n  fix: run \`coachbot help\``);
+    return 2;
+  }
+  err(`coachbot: ${(e as Error).message ?? String(e)}`);
+  return 1;
+}
+
+function loadConfig(env: Env): Config {
+  return parseConfig(env, { cwd: process.cwd(), exists: existsSync });
+}
+
+async function runStart(env: Env, out: Out): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const service = await startService(config, logger);
+  out(`coachbot is running: open ${service.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      service.close().then(resolve, (e) => {
+        logger.error({ err: (e as Error).message }, "shutdown failed");
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  return 0;
+}
