@@ -25,8 +25,9 @@ export interface Store {
   getCycle(districtId: string, cycleId: string): Promise<Cycle | null>;
   /** Cycles where the person observes or is observed, newest first. */
   cyclesForPerson(districtId: string, personId: string): Promise<Cycle[]>;
+  /** Newest first. */
   cyclesForGroup(districtId: string, groupId: string): Promise<Cycle[]>;
-  /** Cycles prompted in [from, to). */
+  /** Cycles prompted in [from, to), oldest first. */
   cyclesInDistrict(districtId: string, from: string, to: string): Promise<Cycle[]>;
 
   /** The whole feedback, text included, only when the viewer is its coach or its teacher; else null. */
@@ -62,13 +63,22 @@ export interface Store {
   /** Removes a leased item, unless it was rescheduled since it was taken. */
   completeDue(item: LeasedDue): Promise<void>;
   countDue(): Promise<number>;
+  /** Read-only: what takeDue would return now, without leasing (for `tick --dry-run`). */
+  peekDue(nowMs: number, limit: number): Promise<DueItem[]>;
+  /** One due item by key, or null (used to seed schedules only where none exists). */
+  getDue(districtId: string, key: string): Promise<DueItem | null>;
 
-  /** Leases pending outbox entries whose next attempt is due. */
+  /**
+   * Leases pending outbox entries whose next attempt is due, earliest first. Each claim counts as an
+   * attempt (attempts + 1); leaseUntilMs and nextAttemptMs become nowMs + leaseMs.
+   */
   claimOutbox(nowMs: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  // mark*: no-op unless the entry is still pending under the caller's leaseUntilMs.
   markSent(entry: OutboxEntry, platformRef: string, atMs: number): Promise<void>;
   markRetry(entry: OutboxEntry, nextAttemptMs: number, error: string): Promise<void>;
   markDead(entry: OutboxEntry, reason: string, atMs: number): Promise<void>;
   getOutbox(districtId: string, key: string): Promise<OutboxEntry | null>;
+  /** Pending: next attempt first; sent and dead: the latest first. */
   listOutbox(state: OutboxState, limit: number): Promise<OutboxEntry[]>;
   outboxCounts(): Promise<Record<OutboxState, number>>;
 }
@@ -81,13 +91,14 @@ export interface ChangeSet {
   contacts?: Contact[];
   /** Upsert by key: a second add with the same key moves it. */
   due?: DueItem[];
+  /** Applied before `due`, so a set can cancel a key and add it back. */
   cancelDue?: string[];
   /** Insert-if-absent by key: re-adding an existing key changes nothing (idempotency). */
   outbox?: NewOutboxEntry[];
 }
 
 export interface DueItem {
-  key: string; // e.g. "remind:day-before:<cycleId>"
+  key: string; // e.g. "remind:day-before:<cycleId>"; unique across districts
   districtId: string;
   atMs: number;
   kind: string;

@@ -1,0 +1,632 @@
+// The one behaviour every Store must have. Each backend's *.test.ts runs it against a real server or file.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Contact, Cycle, Feedback, Roster } from "../../src/domain/model.js";
+import { isCoachbotError } from "../../src/errors.js";
+import type { ChangeSet, DueItem, NewOutboxEntry, Store } from "../../src/store/port.js";
+
+const D = "hillcrest";
+const OTHER = "riverside";
+const T0 = Date.UTC(2026, 8, 14, 12);
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cycle(id: string, over: Partial<Cycle> = {}): Cycle {
+  return {
+    id,
+    groupId: "g-math",
+    districtId: D,
+    seq: 1,
+    observerId: "ann@hillcrest.org",
+    observedId: "bob@hillcrest.org",
+    focus: "Feedback",
+    state: "prompted",
+    promptedAt: iso(T0),
+    reschedules: 0,
+    nudges: 0,
+    updatedAt: iso(T0),
+    version: 0,
+    ...over,
+  };
+}
+
+function feedback(cycleId: string, over: Partial<Feedback> = {}): Feedback {
+  return {
+    cycleId,
+    districtId: D,
+    coachId: "ann@hillcrest.org",
+    teacherId: "bob@hillcrest.org",
+    focus: "Feedback",
+    evidence: ["observation"],
+    glow: "Clear success criteria on the board",
+    grow: "Wait time after questions",
+    nextStep: "modeling",
+    nextStepNote: "I will model think-pair-share on Tuesday",
+    observedAt: iso(T0),
+    givenAt: iso(T0 + HOUR),
+    reflection: "Trying it with period 3",
+    usefulness: 4,
+    ...over,
+  };
+}
+
+function contact(id: string, date: string, over: Partial<Contact> = {}): Contact {
+  return {
+    id,
+    districtId: D,
+    loggedBy: "fay@coaching.org",
+    date,
+    mode: "verbal",
+    setting: "on-site",
+    topics: ["dci-practices"],
+    loggedAt: iso(T0),
+    ...over,
+  };
+}
+
+const due = (key: string, atMs: number, over: Partial<DueItem> = {}): DueItem => ({
+  key,
+  districtId: D,
+  atMs,
+  kind: "remind",
+  payload: { cycleId: key, nested: { list: [] } },
+  ...over,
+});
+
+const outbox = (key: string, notBeforeMs: number, over: Partial<NewOutboxEntry> = {}): NewOutboxEntry => ({
+  key,
+  districtId: D,
+  to: { person: "bob@hillcrest.org" },
+  message: { text: `message ${key}`, blocks: [] },
+  notBeforeMs,
+  ...over,
+});
+
+const roster = (people: string[]): Roster => ({
+  districts: [
+    {
+      id: D,
+      name: "Hillcrest",
+      timezone: "America/Chicago",
+      workHours: { start: "07:30", end: "16:00" },
+      calendar: { firstDay: "2026-08-20", lastDay: "2027-05-28", noSchool: [] },
+      cst: { facilitators: [], contactEveryDays: 30 },
+      buildings: [],
+    },
+  ],
+  people: people.map((id) => ({ id, email: id, name: id, districtId: D, roles: ["teacher"], teams: [] })),
+  groups: [],
+});
+
+async function expectConflict(attempt: Promise<unknown>): Promise<void> {
+  const err = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, "expected a StoreConflictError").toBeDefined();
+  expect(isCoachbotError(err, "STORE_CONFLICT")).toBe(true);
+}
+
+export function storeContract(name: string, open: () => Promise<Store>, cleanup?: () => Promise<void>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const apply = (changes: Omit<ChangeSet, "districtId"> & { districtId?: string }) =>
+      store.apply({ districtId: D, ...changes });
+    const create = (...cycles: Cycle[]) =>
+      apply({
+        districtId: cycles[0]!.districtId,
+        cycles: cycles.map((c) => ({ cycle: c, expectedVersion: 0 })),
+      });
+
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
+
+    it("answers ping", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    describe("roster", () => {
+      it("is null before the first replace, then round-trips", async () => {
+        expect(await store.getRoster()).toBeNull();
+        await store.replaceRoster(roster(["a@x.org", "b@x.org"]));
+        expect(await store.getRoster()).toEqual(roster(["a@x.org", "b@x.org"]));
+      });
+
+      it("replaces the whole snapshot: nothing of the old one remains", async () => {
+        await store.replaceRoster(roster(["a@x.org", "b@x.org", "c@x.org"]));
+        await store.replaceRoster(roster(["d@x.org"]));
+        expect(await store.getRoster()).toEqual(roster(["d@x.org"]));
+      });
+    });
+
+    describe("apply and cycles", () => {
+      it("stores a new cycle at version 1 and each update at expectedVersion + 1", async () => {
+        await create(cycle("c1"));
+        expect(await store.getCycle(D, "c1")).toEqual(cycle("c1", { version: 1 }));
+        await apply({
+          cycles: [{ cycle: cycle("c1", { state: "scheduled", version: 1 }), expectedVersion: 1 }],
+        });
+        expect(await store.getCycle(D, "c1")).toEqual(cycle("c1", { state: "scheduled", version: 2 }));
+        expect(await store.getCycle(D, "nope")).toBeNull();
+      });
+
+      it("refuses a second create of the same cycle (expectedVersion 0) with STORE_CONFLICT", async () => {
+        await create(cycle("c1"));
+        await expectConflict(create(cycle("c1", { state: "declined" })));
+        expect((await store.getCycle(D, "c1"))?.state).toBe("prompted");
+      });
+
+      it("refuses an update whose expected version is stale or ahead", async () => {
+        await create(cycle("c1"));
+        await apply({ cycles: [{ cycle: cycle("c1", { nudges: 1 }), expectedVersion: 1 }] });
+        await expectConflict(apply({ cycles: [{ cycle: cycle("c1", { nudges: 9 }), expectedVersion: 1 }] }));
+        await expectConflict(apply({ cycles: [{ cycle: cycle("c1", { nudges: 9 }), expectedVersion: 3 }] }));
+        await expectConflict(apply({ cycles: [{ cycle: cycle("new"), expectedVersion: 1 }] }));
+        expect(await store.getCycle(D, "c1")).toMatchObject({ nudges: 1, version: 2 });
+        expect(await store.getCycle(D, "new")).toBeNull();
+      });
+
+      it("lets exactly one of two concurrent updates from the same version land", async () => {
+        await create(cycle("c1"));
+        const outcomes = await Promise.allSettled(
+          (["scheduled", "declined"] as const).map((state) =>
+            apply({ cycles: [{ cycle: cycle("c1", { state }), expectedVersion: 1 }] }),
+          ),
+        );
+        const rejected = outcomes.filter((o) => o.status === "rejected");
+        expect(rejected).toHaveLength(1);
+        expect(isCoachbotError(rejected[0]?.reason, "STORE_CONFLICT")).toBe(true);
+        expect((await store.getCycle(D, "c1"))?.version).toBe(2);
+      });
+
+      it("writes nothing of a ChangeSet that holds one stale cycle version", async () => {
+        await create(cycle("c1"));
+        await apply({ outbox: [outbox("existing", T0)] });
+        const stale: ChangeSet = {
+          districtId: D,
+          cycles: [
+            { cycle: cycle("c2"), expectedVersion: 0 },
+            { cycle: cycle("c1", { state: "observed" }), expectedVersion: 0 },
+          ],
+          feedback: [feedback("c1")],
+          contacts: [contact("k1", "2026-09-14")],
+          due: [due("remind:c1", T0)],
+          cancelDue: [],
+          outbox: [outbox("new", T0), outbox("existing", T0 + HOUR)],
+        };
+        await expectConflict(store.apply(stale));
+        expect(await store.getCycle(D, "c1")).toEqual(cycle("c1", { version: 1 }));
+        expect(await store.getCycle(D, "c2")).toBeNull();
+        expect(await store.feedbackFor(D, "c1", "ann@hillcrest.org")).toBeNull();
+        expect(await store.feedbackFacts(D, iso(0), iso(T0 + 99 * HOUR))).toEqual([]);
+        expect(await store.contactsForDistrict(D)).toEqual([]);
+        expect(await store.countDue()).toBe(0);
+        expect(await store.getOutbox(D, "new")).toBeNull();
+        expect((await store.getOutbox(D, "existing"))?.nextAttemptMs).toBe(T0);
+        expect(await store.outboxCounts()).toEqual({ pending: 1, sent: 0, dead: 0 });
+      });
+
+      it("refuses a ChangeSet that holds a record of another district, writing nothing", async () => {
+        await expect(apply({ due: [due("a", T0), due("b", T0, { districtId: OTHER })] })).rejects.toThrow(
+          OTHER,
+        );
+        expect(await store.countDue()).toBe(0);
+      });
+
+      it("lists a person's cycles, observing or observed, newest first", async () => {
+        await create(
+          cycle("old", { promptedAt: iso(T0 - 48 * HOUR) }),
+          cycle("mid", {
+            promptedAt: iso(T0 - 24 * HOUR),
+            observerId: "bob@hillcrest.org",
+            observedId: "cy@h.org",
+          }),
+          cycle("new", { promptedAt: iso(T0) }),
+          cycle("theirs", { observerId: "cy@h.org", observedId: "dee@h.org" }),
+        );
+        const ids = async (person: string) => (await store.cyclesForPerson(D, person)).map((c) => c.id);
+        expect(await ids("bob@hillcrest.org")).toEqual(["new", "mid", "old"]);
+        expect(await ids("ann@hillcrest.org")).toEqual(["new", "old"]);
+        expect(await ids("dee@h.org")).toEqual(["theirs"]);
+        expect(await ids("nobody@h.org")).toEqual([]);
+        expect((await store.cyclesForPerson(D, "dee@h.org"))[0]).toEqual(
+          cycle("theirs", { observerId: "cy@h.org", observedId: "dee@h.org", version: 1 }),
+        );
+      });
+
+      it("keeps the person and group lists right when an update changes who or when", async () => {
+        await create(cycle("c1"), cycle("c2", { promptedAt: iso(T0 + HOUR) }));
+        const moved = cycle("c1", {
+          observerId: "cy@h.org",
+          groupId: "g-ela",
+          promptedAt: iso(T0 + 2 * HOUR),
+        });
+        await apply({ cycles: [{ cycle: moved, expectedVersion: 1 }] });
+        const ids = (cycles: Cycle[]) => cycles.map((c) => c.id);
+        expect(ids(await store.cyclesForPerson(D, "ann@hillcrest.org"))).toEqual(["c2"]);
+        expect(ids(await store.cyclesForPerson(D, "cy@h.org"))).toEqual(["c1"]);
+        expect(ids(await store.cyclesForPerson(D, "bob@hillcrest.org"))).toEqual(["c1", "c2"]);
+        expect(ids(await store.cyclesForGroup(D, "g-math"))).toEqual(["c2"]);
+        expect(ids(await store.cyclesForGroup(D, "g-ela"))).toEqual(["c1"]);
+      });
+
+      it("lists a group's cycles, newest first", async () => {
+        await create(
+          cycle("a1", { promptedAt: iso(T0) }),
+          cycle("a2", { promptedAt: iso(T0 + HOUR), seq: 2 }),
+          cycle("b1", { groupId: "g-ela" }),
+        );
+        expect((await store.cyclesForGroup(D, "g-math")).map((c) => c.id)).toEqual(["a2", "a1"]);
+        expect(await store.cyclesForGroup(D, "g-none")).toEqual([]);
+      });
+
+      it("lists a district's cycles prompted in [from, to), oldest first", async () => {
+        await create(
+          cycle("before", { promptedAt: iso(T0 - 1) }),
+          cycle("at-from", { promptedAt: iso(T0) }),
+          cycle("inside", { promptedAt: iso(T0 + HOUR) }),
+          cycle("at-to", { promptedAt: iso(T0 + 2 * HOUR) }),
+        );
+        const inRange = await store.cyclesInDistrict(D, iso(T0), iso(T0 + 2 * HOUR));
+        expect(inRange.map((c) => c.id)).toEqual(["at-from", "inside"]);
+      });
+    });
+
+    describe("feedback", () => {
+      it("returns the whole feedback to its coach and its teacher only", async () => {
+        await apply({ feedback: [feedback("c1")] });
+        expect(await store.feedbackFor(D, "c1", "ann@hillcrest.org")).toEqual(feedback("c1"));
+        expect(await store.feedbackFor(D, "c1", "bob@hillcrest.org")).toEqual(feedback("c1"));
+        expect(await store.feedbackFor(D, "c1", "principal@hillcrest.org")).toBeNull();
+        expect(await store.feedbackFor(D, "c1", "")).toBeNull();
+        expect(await store.feedbackFor(D, "missing", "ann@hillcrest.org")).toBeNull();
+      });
+
+      it("replaces a feedback given again for the same cycle (e.g. once reflected)", async () => {
+        await apply({ feedback: [feedback("c1", { reflection: undefined, usefulness: undefined })] });
+        await apply({ feedback: [feedback("c1", { reflection: "New", usefulness: 5 })] });
+        expect(await store.feedbackFor(D, "c1", "bob@hillcrest.org")).toEqual(
+          feedback("c1", { reflection: "New", usefulness: 5 }),
+        );
+        expect(await store.feedbackFacts(D, iso(0), iso(T0 + 99 * HOUR))).toHaveLength(1);
+      });
+
+      it("gives facts in [from, to) with no text field at all", async () => {
+        await apply({
+          feedback: [
+            feedback("early", { givenAt: iso(T0 - 1) }),
+            feedback("first", { givenAt: iso(T0) }),
+            feedback("second", {
+              givenAt: iso(T0 + HOUR),
+              nextStepNote: undefined,
+              momentOfNeed: "things-change",
+            }),
+            feedback("late", { givenAt: iso(T0 + 2 * HOUR) }),
+          ],
+        });
+        const facts = await store.feedbackFacts(D, iso(T0), iso(T0 + 2 * HOUR));
+        expect(facts.map((f) => f.cycleId)).toEqual(["first", "second"]);
+        for (const f of facts) {
+          for (const field of ["glow", "grow", "nextStepNote", "reflection"]) {
+            expect(Object.keys(f)).not.toContain(field);
+          }
+          expect(JSON.stringify(f)).not.toMatch(/success criteria|Wait time|model think|period 3/);
+        }
+        const { glow, grow, nextStepNote, reflection, ...expected } = feedback("first", { givenAt: iso(T0) });
+        expect(facts[0]).toEqual(expected);
+        expect(facts[1]).toMatchObject({ momentOfNeed: "things-change", usefulness: 4 });
+      });
+    });
+
+    describe("contacts", () => {
+      it("lists a district's contacts by date, upserting by id", async () => {
+        await apply({ contacts: [contact("k2", "2026-10-02"), contact("k1", "2026-09-14")] });
+        await apply({
+          contacts: [contact("k2", "2026-10-02", { mode: "written", nextStep: "Share the data" })],
+        });
+        expect(await store.contactsForDistrict(D)).toEqual([
+          contact("k1", "2026-09-14"),
+          contact("k2", "2026-10-02", { mode: "written", nextStep: "Share the data" }),
+        ]);
+        expect(await store.contactsForDistrict(OTHER)).toEqual([]);
+      });
+    });
+
+    describe("docs", () => {
+      it("gets, puts, overwrites and deletes by namespace and id", async () => {
+        expect(await store.getDoc("person", "ann")).toBeNull();
+        await store.putDoc("person", "ann", { paused: true, until: "2026-10-01" });
+        await store.putDoc("person", "ann", { paused: false });
+        expect(await store.getDoc("person", "ann")).toEqual({ paused: false });
+        await store.deleteDoc("person", "ann");
+        expect(await store.getDoc("person", "ann")).toBeNull();
+        await expect(store.deleteDoc("person", "never")).resolves.toBeUndefined();
+      });
+
+      it("lists one namespace only, by id", async () => {
+        await store.putDoc("identity", "u2", { email: "b@x.org" });
+        await store.putDoc("identity", "u1", { email: "a@x.org" });
+        await store.putDoc("install", "u1", { team: "T1" });
+        expect(await store.listDocs("identity")).toEqual([
+          { id: "u1", value: { email: "a@x.org" } },
+          { id: "u2", value: { email: "b@x.org" } },
+        ]);
+        expect(await store.listDocs("install")).toEqual([{ id: "u1", value: { team: "T1" } }]);
+        expect(await store.listDocs("empty")).toEqual([]);
+      });
+    });
+
+    describe("claimOnce", () => {
+      it("is true the first time within the TTL, false after, true again once it expires", async () => {
+        expect(await store.claimOnce("slack:evt:1", 80)).toBe(true);
+        expect(await store.claimOnce("slack:evt:1", 80)).toBe(false);
+        expect(await store.claimOnce("slack:evt:2", 80)).toBe(true);
+        await sleep(160);
+        expect(await store.claimOnce("slack:evt:1", 80)).toBe(true);
+      });
+    });
+
+    describe("locks", () => {
+      it("lets one holder at a time acquire, renew and release with its token", async () => {
+        const token = await store.acquireLock("tick", 5_000);
+        expect(token).toEqual(expect.any(String));
+        expect(await store.acquireLock("tick", 5_000)).toBeNull();
+        expect(await store.acquireLock("other", 5_000)).toEqual(expect.any(String));
+        expect(await store.renewLock("tick", "wrong", 5_000)).toBe(false);
+        expect(await store.renewLock("tick", token!, 5_000)).toBe(true);
+        expect(await store.releaseLock("tick", "wrong")).toBe(false);
+        expect(await store.acquireLock("tick", 5_000)).toBeNull();
+        expect(await store.releaseLock("tick", token!)).toBe(true);
+        expect(await store.releaseLock("tick", token!)).toBe(false);
+        expect(await store.acquireLock("tick", 5_000)).toEqual(expect.any(String));
+      });
+
+      it("frees an expired lease for the next taker; the old token no longer renews or releases", async () => {
+        const old = await store.acquireLock("tick", 80);
+        await sleep(160);
+        const next = await store.acquireLock("tick", 5_000);
+        expect(next).toEqual(expect.any(String));
+        expect(next).not.toBe(old);
+        expect(await store.renewLock("tick", old!, 5_000)).toBe(false);
+        expect(await store.releaseLock("tick", old!)).toBe(false);
+        expect(await store.releaseLock("tick", next!)).toBe(true);
+      });
+
+      it("renewing extends the lease past its first TTL", async () => {
+        const token = await store.acquireLock("tick", 150);
+        await sleep(90);
+        expect(await store.renewLock("tick", token!, 5_000)).toBe(true);
+        await sleep(120);
+        expect(await store.acquireLock("tick", 5_000)).toBeNull();
+      });
+    });
+
+    describe("due", () => {
+      it("takes only items due at or before now, in due order, up to the limit", async () => {
+        await apply({ due: [due("c", T0 + 4), due("later", T0 + 10), due("a", T0), due("b", T0 + 2)] });
+        await apply({ districtId: OTHER, due: [due("x", T0 + 3, { districtId: OTHER })] });
+        const taken = await store.takeDue(T0 + 4, 3, 60_000);
+        expect(taken.map((t) => t.key)).toEqual(["a", "b", "x"]);
+        expect(taken[0]).toEqual({ ...due("a", T0), leaseAtMs: T0 + 4 + 60_000 });
+        expect(taken[2]?.districtId).toBe(OTHER);
+        expect((await store.takeDue(T0 + 4, 10, 60_000)).map((t) => t.key)).toEqual(["c"]);
+        expect(await store.takeDue(T0 + 4, 10, 60_000)).toEqual([]);
+        expect(await store.takeDue(T0 + 9, 0, 60_000)).toEqual([]);
+        expect(await store.countDue()).toBe(5);
+      });
+
+      it("peeks without leasing and gets one item by key", async () => {
+        await apply({ due: [due("b", T0 + 1), due("a", T0), due("later", T0 + 10)] });
+        expect(await store.peekDue(T0 + 1, 10)).toEqual([due("a", T0), due("b", T0 + 1)]);
+        expect(await store.peekDue(T0 + 1, 1)).toEqual([due("a", T0)]);
+        expect((await store.takeDue(T0 + 1, 10, 1_000)).map((t) => t.key)).toEqual(["a", "b"]);
+        expect(await store.getDue(D, "later")).toEqual(due("later", T0 + 10));
+        expect(await store.getDue(D, "a")).toEqual(due("a", T0 + 1 + 1_000));
+        expect(await store.getDue(D, "missing")).toBeNull();
+        expect(await store.getDue(OTHER, "later")).toBeNull();
+      });
+
+      it("upserts by key: a second add moves the item and replaces its payload", async () => {
+        await apply({ due: [due("k", T0)] });
+        await apply({ due: [due("k", T0 + 100, { kind: "nudge", payload: { n: 2 } })] });
+        expect(await store.countDue()).toBe(1);
+        expect(await store.takeDue(T0 + 50, 10, 1_000)).toEqual([]);
+        const [item] = await store.takeDue(T0 + 100, 10, 1_000);
+        expect(item).toMatchObject({ key: "k", atMs: T0 + 100, kind: "nudge", payload: { n: 2 } });
+      });
+
+      it("cancels by key, leaving the others", async () => {
+        await apply({ due: [due("a", T0), due("b", T0)] });
+        await apply({ cancelDue: ["a", "never-added"] });
+        expect(await store.countDue()).toBe(1);
+        expect((await store.takeDue(T0, 10, 1_000)).map((t) => t.key)).toEqual(["b"]);
+      });
+
+      it("does not hand out a leased item again until its lease ends", async () => {
+        await apply({ due: [due("a", T0)] });
+        const [first] = await store.takeDue(T0, 10, 1_000);
+        expect(first?.leaseAtMs).toBe(T0 + 1_000);
+        expect(await store.takeDue(T0 + 999, 10, 1_000)).toEqual([]);
+        const [again] = await store.takeDue(T0 + 1_000, 10, 1_000);
+        expect(again).toMatchObject({ key: "a", atMs: T0 + 1_000, leaseAtMs: T0 + 2_000 });
+      });
+
+      it("completes a leased item, but not one rescheduled since it was taken", async () => {
+        await apply({ due: [due("done", T0), due("moved", T0)] });
+        const taken = await store.takeDue(T0, 10, 1_000);
+        await apply({ due: [due("moved", T0 + 5_000)] });
+        for (const item of taken) await store.completeDue(item);
+        expect(await store.countDue()).toBe(1);
+        expect(await store.getDue(D, "done")).toBeNull();
+        expect(await store.getDue(D, "moved")).toEqual(due("moved", T0 + 5_000));
+      });
+
+      it("never gives the same item to two concurrent takers", async () => {
+        await apply({
+          due: Array.from({ length: 20 }, (_, i) => due(`k${String(i).padStart(2, "0")}`, T0 + i)),
+        });
+        const [a, b] = await Promise.all([
+          store.takeDue(T0 + 50, 15, 1_000),
+          store.takeDue(T0 + 50, 15, 1_000),
+        ]);
+        const keys = [...a!, ...b!].map((t) => t.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys).toHaveLength(20);
+      });
+    });
+
+    describe("outbox", () => {
+      it("enqueues pending entries, insert-if-absent by key", async () => {
+        const before = Date.now();
+        await apply({ outbox: [outbox("m1", T0), outbox("m1", T0 + 1, { message: { text: "dup" } })] });
+        await apply({ outbox: [outbox("m1", T0 + 2, { to: { channel: { slack: "C1" } } })] });
+        const entry = await store.getOutbox(D, "m1");
+        expect(entry).toEqual({
+          ...outbox("m1", T0),
+          state: "pending",
+          attempts: 0,
+          nextAttemptMs: T0,
+          createdMs: expect.any(Number),
+        });
+        expect(entry!.createdMs).toBeGreaterThanOrEqual(before);
+        expect(await store.getOutbox(D, "missing")).toBeNull();
+        expect(await store.outboxCounts()).toEqual({ pending: 1, sent: 0, dead: 0 });
+      });
+
+      it("claims only entries whose next attempt is due, earliest first, and counts the attempt", async () => {
+        await apply({ outbox: [outbox("late", T0 + 10), outbox("b", T0 + 1), outbox("a", T0)] });
+        expect(await store.claimOutbox(T0 - 1, 10, 1_000)).toEqual([]);
+        const claimed = await store.claimOutbox(T0 + 5, 10, 1_000);
+        expect(claimed.map((e) => e.key)).toEqual(["a", "b"]);
+        expect(claimed[0]).toMatchObject({ state: "pending", attempts: 1, leaseUntilMs: T0 + 1_005 });
+        expect(await store.getOutbox(D, "a")).toEqual(claimed[0]);
+        expect(await store.claimOutbox(T0 + 10, 1, 1_000)).toMatchObject([{ key: "late" }]);
+      });
+
+      it("does not claim a leased entry again before its lease ends", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        await store.claimOutbox(T0, 10, 1_000);
+        expect(await store.claimOutbox(T0 + 999, 10, 1_000)).toEqual([]);
+        const [again] = await store.claimOutbox(T0 + 1_000, 10, 1_000);
+        expect(again).toMatchObject({ key: "m", attempts: 2, leaseUntilMs: T0 + 2_000 });
+      });
+
+      it("marks a claimed entry sent; it is never claimed again", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [entry] = await store.claimOutbox(T0, 10, 1_000);
+        await store.markSent(entry!, "slack:C1:1700.01", T0 + 10);
+        const sent = await store.getOutbox(D, "m");
+        expect(sent).toMatchObject({
+          state: "sent",
+          sentMs: T0 + 10,
+          platformRef: "slack:C1:1700.01",
+          attempts: 1,
+        });
+        expect(sent).not.toHaveProperty("leaseUntilMs");
+        expect(await store.claimOutbox(T0 + 99_000, 10, 1_000)).toEqual([]);
+        expect(await store.outboxCounts()).toEqual({ pending: 0, sent: 1, dead: 0 });
+      });
+
+      it("ignores a stale claimer once the entry was claimed again", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [stale] = await store.claimOutbox(T0, 10, 1_000);
+        const [current] = await store.claimOutbox(T0 + 1_000, 10, 1_000);
+        await store.markSent(stale!, "late-ref", T0 + 1_001);
+        await store.markDead(stale!, "late", T0 + 1_001);
+        await store.markRetry(stale!, T0 + 1, "late");
+        expect(await store.getOutbox(D, "m")).toEqual(current);
+        await store.markSent(current!, "ref", T0 + 1_002);
+        await store.markRetry(current!, T0 + 1, "after sent");
+        expect(await store.getOutbox(D, "m")).toMatchObject({ state: "sent", platformRef: "ref" });
+      });
+
+      it("retries at the given time, keeping the error", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [entry] = await store.claimOutbox(T0, 10, 1_000);
+        await store.markRetry(entry!, T0 + 60_000, "rate limited");
+        const retried = await store.getOutbox(D, "m");
+        expect(retried).toMatchObject({
+          state: "pending",
+          nextAttemptMs: T0 + 60_000,
+          lastError: "rate limited",
+        });
+        expect(retried).not.toHaveProperty("leaseUntilMs");
+        expect(await store.claimOutbox(T0 + 59_999, 10, 1_000)).toEqual([]);
+        expect(await store.claimOutbox(T0 + 60_000, 10, 1_000)).toMatchObject([{ key: "m", attempts: 2 }]);
+      });
+
+      it("marks an entry dead with its reason", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [entry] = await store.claimOutbox(T0, 10, 1_000);
+        await store.markDead(entry!, "channel_not_found", T0 + 5);
+        expect(await store.getOutbox(D, "m")).toMatchObject({
+          state: "dead",
+          lastError: "channel_not_found",
+        });
+        expect(await store.claimOutbox(T0 + 99_000, 10, 1_000)).toEqual([]);
+        expect(await store.outboxCounts()).toEqual({ pending: 0, sent: 0, dead: 1 });
+      });
+
+      it("lists by state: pending by next attempt, sent and dead latest first, up to the limit", async () => {
+        await apply({ outbox: ["p1", "p2", "s1", "s2", "d1"].map((key, i) => outbox(key, T0 + i)) });
+        await apply({ districtId: OTHER, outbox: [outbox("p0", T0 - 1, { districtId: OTHER })] });
+        const claimed = await store.claimOutbox(T0 + 10, 10, 1_000);
+        const byKey = new Map(claimed.map((e) => [e.key, e]));
+        await store.markSent(byKey.get("s1")!, "r1", T0 + 100);
+        await store.markSent(byKey.get("s2")!, "r2", T0 + 200);
+        await store.markDead(byKey.get("d1")!, "gone", T0 + 50);
+        await store.markRetry(byKey.get("p2")!, T0 + 500, "busy");
+        await store.markRetry(byKey.get("p1")!, T0 + 600, "busy");
+        await store.markRetry(byKey.get("p0")!, T0 + 700, "busy");
+        const keys = async (state: "pending" | "sent" | "dead", limit: number) =>
+          (await store.listOutbox(state, limit)).map((e) => e.key);
+        expect(await keys("pending", 10)).toEqual(["p2", "p1", "p0"]);
+        expect(await keys("pending", 2)).toEqual(["p2", "p1"]);
+        expect(await keys("sent", 10)).toEqual(["s2", "s1"]);
+        expect(await keys("sent", 1)).toEqual(["s2"]);
+        expect(await keys("dead", 10)).toEqual(["d1"]);
+        expect((await store.listOutbox("pending", 10))[2]?.districtId).toBe(OTHER);
+        expect(await store.outboxCounts()).toEqual({ pending: 3, sent: 2, dead: 1 });
+      });
+
+      it("never gives the same entry to two concurrent claimers", async () => {
+        await apply({ outbox: Array.from({ length: 12 }, (_, i) => outbox(`m${i}`, T0 + i)) });
+        const [a, b] = await Promise.all([
+          store.claimOutbox(T0 + 50, 8, 1_000),
+          store.claimOutbox(T0 + 50, 8, 1_000),
+        ]);
+        const keys = [...a!, ...b!].map((e) => e.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys).toHaveLength(12);
+      });
+    });
+
+    it("never shows district A's data in district B's queries", async () => {
+      await apply({
+        cycles: [{ cycle: cycle("c1"), expectedVersion: 0 }],
+        feedback: [feedback("c1")],
+        contacts: [contact("k1", "2026-09-14")],
+        due: [due("remind:c1", T0)],
+        outbox: [outbox("m1", T0)],
+      });
+      expect(await store.getCycle(OTHER, "c1")).toBeNull();
+      expect(await store.cyclesForPerson(OTHER, "ann@hillcrest.org")).toEqual([]);
+      expect(await store.cyclesForGroup(OTHER, "g-math")).toEqual([]);
+      expect(await store.cyclesInDistrict(OTHER, iso(0), iso(T0 * 2))).toEqual([]);
+      expect(await store.feedbackFor(OTHER, "c1", "ann@hillcrest.org")).toBeNull();
+      expect(await store.feedbackFacts(OTHER, iso(0), iso(T0 * 2))).toEqual([]);
+      expect(await store.contactsForDistrict(OTHER)).toEqual([]);
+      expect(await store.getDue(OTHER, "remind:c1")).toBeNull();
+      expect(await store.getOutbox(OTHER, "m1")).toBeNull();
+      // The same cycle id in another district is another cycle: it starts at version 0 there.
+      await create(cycle("c1", { districtId: OTHER, focus: "Metacognition" }));
+      expect((await store.getCycle(D, "c1"))?.focus).toBe("Feedback");
+      expect((await store.getCycle(OTHER, "c1"))?.focus).toBe("Metacognition");
+    });
+  });
+}
