@@ -28,13 +28,25 @@ interface Command {
   /** Positional argument names after the command words. */
   args: string[];
   options?: Record<string, { type: "string" | "boolean" }>;
-  run(ctx: { args: Record<string, string>; options: Record<string, unknown>; env: Env; out: Out }): Promise<number>;
+  run(ctx: {
+    args: Record<string, string>;
+    options: Record<string, unknown>;
+    env: Env;
+    out: Out;
+  }): Promise<number>;
 }
 
 const file = z.string().min(1, "needs a file path");
 
 const COMMANDS: Command[] = [
-  { words: ["help"], args: [], run: async ({ out }) => (out(USAGE), 0) },
+  {
+    words: ["help"],
+    args: [],
+    run: async ({ out }) => {
+      out(USAGE);
+      return 0;
+    },
+  },
   { words: ["start"], args: [], run: ({ env, out }) => runStart(env, out) },
   {
     words: ["roster", "check"],
@@ -60,7 +72,12 @@ const COMMANDS: Command[] = [
 export async function main(argv: string[], env: Env, out: Out = console.log, err: Out = console.error) {
   try {
     const { command, rest } = findCommand(argv);
-    const parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: rest,
+      options: command.options ?? {},
+      allowPositionals: true,
+      strict: true,
+    });
     if (parsed.positionals.length !== command.args.length) {
       throw usage(
         `\`${command.words.join(" ")}\` takes ${command.args.join(" ") || "no arguments"}`,

@@ -15,11 +15,12 @@ const EnvSchema = z.object({
   NODE_ENV: z.preprocess(blankToUndefined, z.string().default("development")),
   PORT: z.preprocess(
     blankToUndefined,
+    // 0 asks the OS for any free port (tests, several local instances).
     z.coerce
-      .number({ message: "must be a whole number from 1 to 65535" })
-      .int("must be a whole number from 1 to 65535")
-      .min(1, "must be a whole number from 1 to 65535")
-      .max(65535, "must be a whole number from 1 to 65535")
+      .number({ message: "must be a whole number from 0 to 65535" })
+      .int("must be a whole number from 0 to 65535")
+      .min(0, "must be a whole number from 0 to 65535")
+      .max(65535, "must be a whole number from 0 to 65535")
       .default(3978),
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default("./data")),
@@ -30,7 +31,13 @@ const EnvSchema = z.object({
       .regex(/^rediss?:\/\/\S+$/, "must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379")
       .optional(),
   ),
-  REDIS_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[\w:.-]{1,32}$/).default("cb:")),
+  REDIS_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[\w:.-]{1,32}$/)
+      .default("cb:"),
+  ),
   ROSTER_FILE: optionalString,
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -53,7 +60,10 @@ const EnvSchema = z.object({
   ),
   MicrosoftAppTenantId: optionalString,
   PUBLIC_URL: optionalUrl("https://coachbot.example.org"),
-  DASHBOARD_SECRET: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  DASHBOARD_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -218,7 +228,8 @@ function slackConfig(e: Env, problems: Problem[]): SlackConfig | undefined {
   if (anyOauth && oauthParts.some((v) => v === undefined)) {
     problems.push({
       variable: "SLACK_CLIENT_ID",
-      message: "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET go together (multi-workspace OAuth)",
+      message:
+        "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET go together (multi-workspace OAuth)",
       fix: "set all three, or none of them and SLACK_BOT_TOKEN for a single workspace",
     });
   }

@@ -15,8 +15,10 @@ export function createHttpApp(): Express {
 /** Last handler: a bad request gets a short JSON error, never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const status = typeof err?.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
-    if (status >= 500) logger.error({ err: { message: err?.message, code: err?.code }, path: req.path }, "request failed");
+    const status =
+      typeof err?.status === "number" && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status >= 500)
+      logger.error({ err: { message: err?.message, code: err?.code }, path: req.path }, "request failed");
     if (res.headersSent) return;
     const message =
       err?.type === "entity.parse.failed"

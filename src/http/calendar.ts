@@ -15,9 +15,14 @@ export function calendarRoutes(deps: WorkflowDeps, links: LinkSigner, now: () =>
     const at = await now();
     const checked = links.verify(CALENDAR_PATH, req.query as Record<string, unknown>, at.getTime());
     if (!checked.ok) {
-      res.status(checked.reason === "expired" ? 410 : 403).type("text/plain").send(
-        checked.reason === "expired" ? "This calendar link has expired. Ask the bot for `status` to get a fresh one." : "This link is not valid.",
-      );
+      res
+        .status(checked.reason === "expired" ? 410 : 403)
+        .type("text/plain")
+        .send(
+          checked.reason === "expired"
+            ? "This calendar link has expired. Ask the bot for `status` to get a fresh one."
+            : "This link is not valid.",
+        );
       return;
     }
     const p = Params.parse(checked.params);

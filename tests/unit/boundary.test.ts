@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 
 // The core knows no platform: only the composition root may wire platform adapters.
 const ROOT = join(import.meta.dirname, "../..");
-const PLATFORM_IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](@slack\/|botbuilder|botframework|@microsoft\/)[^"']*["']/;
+const PLATFORM_IMPORT =
+  /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](@slack\/|botbuilder|botframework|@microsoft\/)[^"']*["']/;
 const ADAPTER_IMPORT = /(?:from\s+|import\s*\(\s*)["'](?:\.\.\/)+adapters\//;
 
 function tsFiles(dir: string): string[] {

@@ -35,11 +35,11 @@ describe("parseConfig", () => {
 
   it("names the variable, the bad value and a fix", () => {
     const msg = problems({ PORT: "eighty" });
-    expect(msg).toMatch(/^PORT must be a whole number from 1 to 65535 \(got "eighty"\)\. Fix: set PORT=3978/);
+    expect(msg).toMatch(/^PORT must be a whole number from 0 to 65535 \(got "eighty"\)\. Fix: set PORT=3978/);
   });
 
   it("lists every bad variable, one per line", () => {
-    const msg = problems({ PORT: "0", REDIS_URL: "localhost:6379", LOG_LEVEL: "loud" });
+    const msg = problems({ PORT: "-1", REDIS_URL: "localhost:6379", LOG_LEVEL: "loud" });
     const lines = msg.split("\n");
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => l.split(" ")[0])).toEqual(["PORT", "REDIS_URL", "LOG_LEVEL"]);
@@ -67,7 +67,11 @@ describe("parseConfig", () => {
   });
 
   it("refuses production without a Teams app id when Teams is half configured", () => {
-    const msg = problems({ NODE_ENV: "production", MicrosoftAppPassword: "p", DASHBOARD_SECRET: "x".repeat(32) });
+    const msg = problems({
+      NODE_ENV: "production",
+      MicrosoftAppPassword: "p",
+      DASHBOARD_SECRET: "x".repeat(32),
+    });
     expect(msg).toMatch(/^MicrosoftAppId is empty, which turns off Bot Framework authentication/);
   });
 
@@ -83,7 +87,11 @@ describe("parseConfig", () => {
   });
 
   it("requires the tenant for a single-tenant bot", () => {
-    const msg = problems({ MicrosoftAppId: "id", MicrosoftAppPassword: "p", MicrosoftAppType: "SingleTenant" });
+    const msg = problems({
+      MicrosoftAppId: "id",
+      MicrosoftAppPassword: "p",
+      MicrosoftAppType: "SingleTenant",
+    });
     expect(msg).toMatch(/^MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant/);
   });
 });

@@ -1,0 +1,13 @@
+import { commandsModule } from "./commands.js";
+import { feedbackModule } from "./feedback.js";
+import { followupsModule } from "./followups.js";
+import { observationsModule } from "./observations.js";
+import type { WorkflowModule } from "./registry.js";
+
+/** Every workflow the bot runs. Add a module here and its commands, buttons, forms and due kinds are live. */
+export const MODULES: WorkflowModule[] = [
+  commandsModule,
+  observationsModule,
+  followupsModule,
+  feedbackModule,
+];
