@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { listDead } from "./cli/outbox.js";
 import { rosterCheck, rosterImport } from "./cli/roster.js";
+import { tick } from "./cli/tick.js";
 import { type Config, parseConfig } from "./config.js";
 import { CoachbotError, isCoachbotError } from "./errors.js";
 import { createLogger } from "./log.js";
@@ -19,6 +21,8 @@ const USAGE = `Usage: coachbot <command>
   start                              run the service (HTTP, adapters, scheduler)
   roster check FILE                  list every problem in a roster file (exit 1 if any)
   roster import FILE                 replace the stored roster with FILE, all or nothing
+  tick --now ISO [--dry-run]         run the scheduler once at that instant; print what was (would be) sent
+  outbox --dead                      list messages that could not be delivered, with the reason
   help                               this text
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -67,7 +71,44 @@ const COMMANDS: Command[] = [
       }
     },
   },
+  {
+    words: ["tick"],
+    args: [],
+    options: { now: { type: "string" }, "dry-run": { type: "boolean" } },
+    run: async ({ options, env, out }) => {
+      const { now, dryRun } = TickOptions.parse({ now: options.now, dryRun: options["dry-run"] ?? false });
+      const config = loadConfig(env);
+      return tick(
+        config,
+        createLogger(config.logLevel === "info" ? "warn" : config.logLevel),
+        now,
+        dryRun,
+        out,
+      );
+    },
+  },
+  {
+    words: ["outbox"],
+    args: [],
+    options: { dead: { type: "boolean" } },
+    run: async ({ options, env, out }) => {
+      if (!options.dead) throw usage("`outbox` needs --dead", "coachbot outbox --dead");
+      const store = openStore(loadConfig(env), createLogger("silent"));
+      try {
+        return await listDead(store, out);
+      } finally {
+        await store.close();
+      }
+    },
+  },
 ];
+
+const TickOptions = z
+  .object({
+    now: z.iso.datetime({ offset: true, message: "--now needs an ISO instant such as 2026-09-14T12:30:00Z" }),
+    dryRun: z.boolean(),
+  })
+  .transform((o) => ({ now: new Date(o.now), dryRun: o.dryRun }));
 
 export async function main(argv: string[], env: Env, out: Out = console.log, err: Out = console.error) {
   try {
@@ -111,7 +152,8 @@ function report(e: unknown, err: Out): number {
     return e.code === "CLI_USAGE" ? 2 : 1;
   }
   if (e instanceof z.ZodError) {
-    err(`coachbot: ${e.issues.map((i) => `${i.path.join(".") || "argument"} ${i.message}`).join("; ")}`);
+    // Argument schemas word their messages in full ("--now needs ..."): print them as they are.
+    err(`coachbot: ${e.issues.map((i) => i.message).join("; ")}`);
     return 2;
   }
   if (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {

@@ -131,11 +131,8 @@ const FIXES: Record<string, string> = {
 
 export class ConfigError extends CoachbotError {
   constructor(readonly problems: Problem[]) {
-    super(
-      "CONFIG_INVALID",
-      problems.map((p) => `${p.variable} ${p.message}. Fix: ${p.fix}.`).join("\n"),
-      problems[0]?.fix,
-    );
+    // Each line carries its own fix, so the error has no separate one.
+    super("CONFIG_INVALID", problems.map((p) => `${p.variable} ${p.message}. Fix: ${p.fix}.`).join("\n"));
     this.name = "ConfigError";
   }
 }

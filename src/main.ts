@@ -39,7 +39,7 @@ export interface Service {
 }
 
 /** Everything but the HTTP server: what `coachbot tick` and the service share. */
-export async function createCore(config: Config, logger: Logger) {
+export async function createCore(config: Config, logger: Logger, opts: { seedAt?: Date } = {}) {
   const store = openStore(config, logger);
   const metrics = createMetrics();
   await bootstrapRoster(config, store, logger);
@@ -85,6 +85,9 @@ export async function createCore(config: Config, logger: Logger) {
     metrics,
     nowMs: () => Math.max(Date.now(), latestNowMs),
   });
+  // Groups never prompted yet get their first prompt: O(groups), once per process start.
+  const seeded = await seedSchedules(workflows, await rosters.get(), opts.seedAt ?? (await now()));
+  if (seeded > 0) logger.info({ groups: seeded }, "first observation prompts scheduled");
   return { store, metrics, rosters, time, now, links, workflows, inbox, engine, ctx, platforms };
 }
 
@@ -92,9 +95,6 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const core = await createCore(config, logger);
   const { store, metrics, time, now, workflows, inbox, engine, links, ctx, platforms } = core;
   let shuttingDown = false;
-
-  const seeded = await seedSchedules(workflows, await core.rosters.get(), await now());
-  if (seeded > 0) logger.info({ groups: seeded }, "first observation prompts scheduled");
 
   const app = createHttpApp();
   app.use(healthRoutes(store, metrics, () => shuttingDown));

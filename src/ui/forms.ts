@@ -25,10 +25,12 @@ const emptyToUndefined = (v: unknown) =>
     ? undefined
     : v;
 
+// The presence check must not be an optional schema: zod skips absent keys whose schema accepts undefined.
 function required<T>(inner: z.ZodType<T>, message: string): z.ZodType<T> {
-  return z
-    .preprocess(emptyToUndefined, inner.optional())
-    .refine((v) => v !== undefined, { message }) as z.ZodType<T>;
+  return z.preprocess(
+    emptyToUndefined,
+    z.custom((v) => v !== undefined, { message }).pipe(inner),
+  ) as z.ZodType<T>;
 }
 
 function optional<T>(inner: z.ZodType<T>): z.ZodType<T | undefined> {
@@ -80,6 +82,12 @@ function build<T>(
   return { spec: spec(name, c, input, isRequired, extra), schema: schema as z.ZodType<T> };
 }
 
+/** "2026-02-30" matches the pattern but is not a day: the round trip through Date gives it away. */
+export function isRealDate(v: string): boolean {
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
 export const field = {
   text: (name: string, c: Common & { maxLength: number; required: boolean }) =>
     build(name, c, "text", c.required, textSchema(c.maxLength), { maxLength: c.maxLength }),
@@ -109,7 +117,7 @@ export const field = {
       z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-12-08." })
-        .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { message: "That date does not exist." }),
+        .refine(isRealDate, { message: "That date does not exist." }),
     ),
   time: (name: string, c: Common & { required: boolean }) =>
     build(

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { localDate } from "../domain/calendar.js";
 import type { Cycle } from "../domain/model.js";
 import type { RosterIndex } from "../domain/roster-index.js";
+import { isRealDate } from "../ui/forms.js";
 import type { Action, Block } from "../ui/model.js";
 import { roleLine } from "./cycles.js";
 import {
@@ -22,7 +23,7 @@ import type { WorkflowModule } from "./registry.js";
 const pauseDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Write the date like this: `pause until 2027-01-15`." })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { message: "That date does not exist." });
+  .refine(isRealDate, { message: "That date does not exist." });
 
 /** The everyday commands of a coaching partner. `help` is built by the dispatcher from every module. */
 export const commandsModule: WorkflowModule = {
