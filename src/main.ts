@@ -67,7 +67,11 @@ export async function createCore(config: Config, logger: Logger, opts: { seedAt?
     logger,
     metrics,
     publicUrl: config.publicUrl,
-    handle: async (inbound) => handleInbound(workflows, inbound, await now()),
+    handle: async (inbound) => {
+      const reply = await handleInbound(workflows, inbound, await now());
+      engine.delivery.wake(); // what the step enqueued for others goes out now
+      return reply;
+    },
     roster: () => rosters.get(),
     now,
   };

@@ -61,6 +61,8 @@ export interface DeliveryReport {
 export interface Delivery {
   runOnce(): Promise<DeliveryReport>;
   start(intervalMs?: number): void;
+  /** Runs the loop now if it is started (no-op otherwise). */
+  wake(): void;
   /** Stops the loop and waits for the run in flight. */
   stop(): Promise<void>;
 }
@@ -88,6 +90,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
+  let loop: () => void = () => {};
+  let busy = false;
+  let woken = false;
 
   const logFor = (entry: OutboxEntry, address?: Address) =>
     logger.child({
@@ -120,7 +125,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     };
   }
 
-  return { runOnce, start, stop };
+  return { runOnce, start, wake, stop };
 
   async function runOnce(): Promise<DeliveryReport> {
     const startMs = now();
@@ -252,18 +257,32 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   function start(intervalMs = 1_000): void {
     if (running) return;
     running = true;
-    const loop = () => {
+    loop = () => {
+      busy = true;
+      woken = false;
       inFlight = runOnce()
-        // A full batch means more is waiting: go again at once.
-        .then((r) => (r.claimed >= policy.batch ? 0 : intervalMs))
+        // A full batch, or a wake-up during the run, means more is waiting: go again at once.
+        .then((r) => (r.claimed >= policy.batch || woken ? 0 : intervalMs))
         .catch((err: unknown) => {
           logger.error({ err }, "delivery run failed");
           return intervalMs;
         })
         .then((next) => {
+          busy = false;
           if (running) timer = setTimeout(loop, next);
         });
     };
+    loop();
+  }
+
+  /** Something was just enqueued (e.g. a partner's confirmation): send it now, not at the next interval. */
+  function wake(): void {
+    if (!running) return;
+    if (busy) {
+      woken = true;
+      return;
+    }
+    clearTimeout(timer);
     loop();
   }
 

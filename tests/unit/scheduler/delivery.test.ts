@@ -351,4 +351,17 @@ describe("delivery", () => {
     expect(claim.mock.calls.length).toBe(runs);
     expect(slack.calls).toHaveLength(1);
   });
+
+  it("wake() sends what was just enqueued without waiting for the interval", async () => {
+    const { delivery, slack } = setup();
+    delivery.start(60_000);
+    await vi.waitFor(() => expect(slack.calls).toHaveLength(0));
+    await enqueue("ben-0", toPerson("ben@hillcrest.org"));
+    delivery.wake();
+    await vi.waitFor(async () => expect(await store.getOutbox(D, "ben-0")).toMatchObject({ state: "sent" }), {
+      timeout: 2_000,
+    });
+    await delivery.stop();
+    expect(slack.calls.map((c) => c.key)).toEqual(["ben-0"]);
+  });
 });
