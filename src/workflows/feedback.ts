@@ -7,6 +7,7 @@ import { type Outcome, parseCycleContext, toPerson, type WorkflowDeps } from "./
 import { EVIDENCE_LABELS, feedbackForm, MOMENT_LABELS, reflectionForm, SUPPORT_LABELS } from "./forms.js";
 import { alreadyClosed, notYours } from "./observations.js";
 import type { WorkflowModule } from "./registry.js";
+import { studentMentionErrors } from "./student-check.js";
 
 // Feedback goes from the observer to the observed teacher and nowhere else; the teacher's
 // reflection goes back to the observer. The usefulness rating stays with the teacher: only
@@ -43,6 +44,12 @@ export async function submitFeedback(
   const parsed = validateForm(feedbackForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const f = parsed.data;
+  const warned = await studentMentionErrors(deps, roster, `${cycle.id}:fb`, {
+    glow: f.glow,
+    grow: f.grow,
+    nextStepNote: f.nextStepNote,
+  });
+  if (warned) return { reply: { messages: [], errors: warned } };
   const feedback: Feedback = {
     cycleId: cycle.id,
     districtId: district.id,
@@ -147,6 +154,10 @@ export async function submitReflection(
   if (cycle.state !== "feedback-given") return alreadyClosed(cycle);
   const parsed = validateForm(reflectionForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
+  const warned = await studentMentionErrors(deps, roster, `${cycle.id}:reflect`, {
+    reflection: parsed.data.reflection,
+  });
+  if (warned) return { reply: { messages: [], errors: warned } };
   const feedback = await deps.store.feedbackFor(district.id, cycle.id, personId);
   if (!feedback) return notYours();
   const reflected = transition(cycle, { type: "reflect", at: now }, now);

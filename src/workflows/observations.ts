@@ -33,6 +33,7 @@ import {
 import { formatWhen } from "./format.js";
 import { DECLINE_REASONS, declineForm, scheduleForm } from "./forms.js";
 import type { WorkflowModule } from "./registry.js";
+import { studentMentionErrors } from "./student-check.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -187,6 +188,8 @@ export async function submitSchedule(
   const parsed = validateForm(scheduleForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const { date, time, note } = parsed.data;
+  const warned = await studentMentionErrors(deps, roster, `${cycle.id}:schedule`, { note });
+  if (warned) return { reply: { messages: [], errors: warned } };
   const problem = checkObservationSlot(district, date, time, now);
   if (problem) return { reply: { messages: [], errors: { [problem.field]: problem.message } } };
   const at = localInstant(district, date, time)!; // checkObservationSlot refused times that don't exist
