@@ -175,6 +175,18 @@ export function parseConfig(
       fix: "unset CLOCK (or set CLOCK=system) in production",
     });
   }
+  const localChat = e.LOCAL_CHAT === "1" || e.LOCAL_CHAT === "true" || !platformConfigured;
+  if (production && localChat) {
+    problems.push({
+      variable: platformConfigured ? "LOCAL_CHAT" : "SLACK_BOT_TOKEN",
+      message: platformConfigured
+        ? "turns on the local web chat, where anyone can act as anyone; it is refused when NODE_ENV=production"
+        : "and the Teams variables are unset, so only the local web chat would run, and anyone could act as anyone there; refused when NODE_ENV=production",
+      fix: platformConfigured
+        ? "unset LOCAL_CHAT in production"
+        : "configure Slack (SLACK_BOT_TOKEN...) or Teams (MicrosoftAppId...)",
+    });
+  }
   if (production && !e.DASHBOARD_SECRET) {
     problems.push({
       variable: "DASHBOARD_SECRET",
@@ -205,7 +217,7 @@ export function parseConfig(
     logLevel: e.LOG_LEVEL,
     scheduler: e.SCHEDULER === "on",
     clock,
-    localChat: e.LOCAL_CHAT === "1" || e.LOCAL_CHAT === "true" || !platformConfigured,
+    localChat,
     privacyMinGroup: e.PRIVACY_MIN_GROUP,
   };
 }

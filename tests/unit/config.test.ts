@@ -76,8 +76,32 @@ describe("parseConfig", () => {
   });
 
   it("does not mount an unauthenticated Teams endpoint in production", () => {
-    const c = parseConfig({ NODE_ENV: "production", DASHBOARD_SECRET: "x".repeat(32) }, opts);
+    const c = parseConfig(
+      {
+        NODE_ENV: "production",
+        DASHBOARD_SECRET: "x".repeat(32),
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "s",
+      },
+      opts,
+    );
     expect(c.teams).toBeUndefined();
+    expect(c.localChat).toBe(false);
+  });
+
+  it("refuses the local web chat (anyone can act as anyone) in production", () => {
+    expect(problems({ NODE_ENV: "production", DASHBOARD_SECRET: "x".repeat(32) })).toMatch(
+      /^SLACK_BOT_TOKEN and the Teams variables are unset, so only the local web chat would run/,
+    );
+    expect(
+      problems({
+        NODE_ENV: "production",
+        DASHBOARD_SECRET: "x".repeat(32),
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "s",
+        LOCAL_CHAT: "1",
+      }),
+    ).toMatch(/^LOCAL_CHAT turns on the local web chat, where anyone can act as anyone/);
   });
 
   it("refuses CLOCK=manual and a missing DASHBOARD_SECRET in production", () => {
