@@ -1,13 +1,15 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { digestCommand } from "./cli/digest.js";
+import { exportCommand } from "./cli/export.js";
 import { listDead } from "./cli/outbox.js";
 import { rosterCheck, rosterImport } from "./cli/roster.js";
 import { tick } from "./cli/tick.js";
 import { type Config, parseConfig } from "./config.js";
 import { CoachbotError, isCoachbotError } from "./errors.js";
 import { createLogger } from "./log.js";
-import { startService } from "./main.js";
+import { createCore, startService } from "./main.js";
 import { openStore } from "./store/open.js";
 
 // The `coachbot` command. Every argument is parsed (parseArgs + zod) before anything runs, and a
@@ -23,6 +25,9 @@ const USAGE = `Usage: coachbot <command>
   roster import FILE                 replace the stored roster with FILE, all or nothing
   tick --now ISO [--dry-run]         run the scheduler once at that instant; print what was (would be) sent
   outbox --dead                      list messages that could not be delivered, with the reason
+  digest --scope district:ID|building:ID [--period YYYY-MM] [--post]
+                                     print a leadership digest (default: last complete month); --post sends it
+  export --district ID               CSV of the district's and its buildings' monthly aggregates
   help                               this text
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -101,7 +106,37 @@ const COMMANDS: Command[] = [
       }
     },
   },
+  {
+    words: ["digest"],
+    args: [],
+    options: { scope: { type: "string" }, period: { type: "string" }, post: { type: "boolean" } },
+    run: ({ options, env, out }) =>
+      withCore(env, (core) =>
+        digestCommand(
+          options,
+          { workflows: core.workflows, now: core.now, deliver: () => core.engine.delivery.runOnce() },
+          out,
+        ),
+      ),
+  },
+  {
+    words: ["export"],
+    args: [],
+    options: { district: { type: "string" } },
+    run: ({ options, env, out }) =>
+      withCore(env, (core) => exportCommand(options, { workflows: core.workflows, now: core.now }, out)),
+  },
 ];
+
+/** Runs a command against the same store, roster and adapters as the service. */
+async function withCore(env: Env, run: (core: Awaited<ReturnType<typeof createCore>>) => Promise<number>) {
+  const core = await createCore(loadConfig(env), createLogger("silent"));
+  try {
+    return await run(core);
+  } finally {
+    await core.store.close();
+  }
+}
 
 const TickOptions = z
   .object({

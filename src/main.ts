@@ -12,6 +12,7 @@ import type { Config } from "./config.js";
 import { createEngine, type Engine } from "./engine.js";
 import { createHttpApp, errorHandler } from "./http/app.js";
 import { calendarRoutes } from "./http/calendar.js";
+import { dashboardRoutes } from "./http/dashboard.js";
 import { healthRoutes } from "./http/health.js";
 import { LinkSigner } from "./links.js";
 import type { Logger } from "./log.js";
@@ -21,7 +22,9 @@ import { RosterSource } from "./roster/source.js";
 import { startScheduler, storeRunCoordinator } from "./scheduler/cron.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/port.js";
+import { seedCadenceSchedules } from "./workflows/cst-nudges.js";
 import type { WorkflowDeps } from "./workflows/deps.js";
+import { seedDigestSchedules } from "./workflows/digest/schedule.js";
 import { seedSchedules } from "./workflows/due.js";
 import { handleInbound } from "./workflows/inbound.js";
 
@@ -89,9 +92,13 @@ export async function createCore(config: Config, logger: Logger, opts: { seedAt?
     metrics,
     nowMs: () => Math.max(Date.now(), latestNowMs),
   });
-  // Groups never prompted yet get their first prompt: O(groups), once per process start.
-  const seeded = await seedSchedules(workflows, await rosters.get(), opts.seedAt ?? (await now()));
+  // First prompts, cadence nudges and digests for whatever has none yet: O(groups + districts), once per start.
+  const seedAt = opts.seedAt ?? (await now());
+  const roster = await rosters.get();
+  const seeded = await seedSchedules(workflows, roster, seedAt);
   if (seeded > 0) logger.info({ groups: seeded }, "first observation prompts scheduled");
+  await seedCadenceSchedules(workflows, roster, seedAt);
+  await seedDigestSchedules(workflows, roster, seedAt);
   return { store, metrics, rosters, time, now, links, workflows, inbox, engine, ctx, platforms };
 }
 
@@ -103,6 +110,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const app = createHttpApp();
   app.use(healthRoutes(store, metrics, () => shuttingDown));
   app.use(calendarRoutes(workflows, links, now));
+  app.use(dashboardRoutes(workflows, now));
   for (const platform of platforms) app.use(platform.router);
   if (config.localChat) {
     app.use(

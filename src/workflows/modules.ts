@@ -1,4 +1,7 @@
+import { checkinsModule } from "./checkins.js";
 import { commandsModule } from "./commands.js";
+import { dashboardModule } from "./dashboard.js";
+import { digestModule } from "./digest/schedule.js";
 import { feedbackModule } from "./feedback.js";
 import { followupsModule } from "./followups.js";
 import { observationsModule } from "./observations.js";
@@ -10,4 +13,7 @@ export const MODULES: WorkflowModule[] = [
   observationsModule,
   followupsModule,
   feedbackModule,
+  checkinsModule,
+  digestModule,
+  dashboardModule,
 ];

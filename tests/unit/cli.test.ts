@@ -83,13 +83,15 @@ describe("coachbot tick", () => {
     const r = await run(["tick", "--now", "2026-09-14T12:30:00Z", "--dry-run"], env);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/would send {2}prompt:pv-grade3-peers-c1:emily\.tran@prairievalley\.example\.org/);
-    expect(r.out).toMatch(/8 message\(s\) would be sent/);
+    expect(r.out.split("\n").filter((l) => l.startsWith("would send  prompt:"))).toHaveLength(8);
+    expect(r.out).toMatch(/would send {2}cst-nudge:prairie-valley:/); // the district's first CST check-in is due soon
     const store = openSqliteStore(join(dir, "coachbot.db"));
     expect(await store.outboxCounts()).toEqual({ pending: 0, sent: 0, dead: 0 });
     await store.close();
 
     const real = await run(["tick", "--now", "2026-09-14T12:30:00Z"], env);
-    expect(real.out).toMatch(/8 message\(s\) sent/);
+    expect(real.out.split("\n").filter((l) => l.startsWith("queued  prompt:"))).toHaveLength(8);
+    expect(real.out).toMatch(/0 failed; \d+ message\(s\) sent, 0 to retry, 0 dead/);
     const again = await run(["tick", "--now", "2026-09-14T12:30:00Z"], env);
     expect(again.out).toMatch(/0 due item\(s\) done.*0 message\(s\) sent/);
   });
