@@ -31,11 +31,16 @@ export interface ChannelRefs {
   teams?: string;
 }
 
+export const DIGEST_CADENCES = ["weekly", "monthly", "off"] as const;
+export type DigestCadence = (typeof DIGEST_CADENCES)[number];
+
 export interface Building {
   id: string;
   name: string;
   districtId: string;
   leadershipChannel?: ChannelRefs;
+  /** This building's digest, overriding the district's `digests.buildings`. */
+  digest?: DigestCadence;
 }
 
 export interface District {
@@ -46,6 +51,8 @@ export interface District {
   calendar: SchoolCalendar;
   leadershipChannel?: ChannelRefs;
   cst: { facilitators: string[] /* person ids */; contactEveryDays: number };
+  /** Digest schedules; defaults: district monthly, buildings weekly. */
+  digests?: { district?: DigestCadence; buildings?: DigestCadence };
   buildings: Building[];
 }
 

@@ -25,11 +25,13 @@ export function toRoster(
       },
       ...(d.leadershipChannel && { leadershipChannel: d.leadershipChannel }),
       cst: { facilitators: d.cst.facilitators.map(personId), contactEveryDays: d.cst.contactEveryDays },
+      ...(d.digests && { digests: d.digests }),
       buildings: d.buildings.map((b) => ({
         id: b.id,
         name: b.name,
         districtId: d.id,
         ...(b.leadershipChannel && { leadershipChannel: b.leadershipChannel }),
+        ...(b.digest && { digest: b.digest }),
       })),
     };
   });

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { parseObserveEvery } from "../domain/groups.js";
-import { DCI_PRACTICES, ROLES, STRUCTURES } from "../domain/model.js";
+import { DCI_PRACTICES, DIGEST_CADENCES, ROLES, STRUCTURES } from "../domain/model.js";
 
 // The shape of a roster file, field by field. Checks that need more than one field (duplicates,
 // references, date order) live in crossref.ts; this file only says what each value may be.
@@ -54,7 +54,14 @@ const text = z.string().trim().min(1);
 
 const channel = z.strictObject({ slack: text.optional(), teams: text.optional() });
 
-const building = z.strictObject({ id, name: text, leadershipChannel: channel.optional() });
+const cadence = z.enum(DIGEST_CADENCES);
+
+const building = z.strictObject({
+  id,
+  name: text,
+  leadershipChannel: channel.optional(),
+  digest: cadence.optional(),
+});
 
 const dateRange = z.strictObject({ from: localDate, to: localDate });
 
@@ -73,6 +80,7 @@ const district = z.strictObject({
     ics: text.optional(),
   }),
   leadershipChannel: channel.optional(),
+  digests: z.strictObject({ district: cadence.optional(), buildings: cadence.optional() }).optional(),
   cst: z
     .strictObject({
       facilitators: z.array(email).default([]),

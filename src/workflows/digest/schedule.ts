@@ -1,5 +1,4 @@
-import { z } from "zod";
-import type { ChannelRefs, District } from "../../domain/model.js";
+import type { ChannelRefs, DigestCadence, District } from "../../domain/model.js";
 import type { RosterIndex } from "../../domain/roster-index.js";
 import type { ChangeSet, DueItem } from "../../store/port.js";
 import { toChannel, type WorkflowDeps } from "../deps.js";
@@ -20,35 +19,21 @@ import { composeDigest, parseScope } from "./compose.js";
 
 export const DIGEST_KIND = "digest";
 
-const Setting = z.enum(["weekly", "monthly", "off"]);
-const DistrictSettings = z.object({
-  district: Setting.default("monthly"),
-  buildings: Setting.default("weekly"),
-});
-
 export interface DigestPlan {
   scope: string;
   cadence: Cadence;
   channel: ChannelRefs;
 }
 
-/** Read from the optional roster fields `digests` / `digest`; a missing or unreadable one means the default. */
-function settingsOf(district: District) {
-  const parsed = DistrictSettings.safeParse((district as { digests?: unknown }).digests ?? {});
-  return parsed.success ? parsed.data : DistrictSettings.parse({});
-}
-
 /** Every digest the district's channels receive. Channels that are not set get none. */
 export function digestPlans(district: District): DigestPlan[] {
-  const settings = settingsOf(district);
   const plans: DigestPlan[] = [];
-  const add = (scope: string, setting: z.infer<typeof Setting>, channel: ChannelRefs | undefined) => {
+  const add = (scope: string, setting: DigestCadence, channel: ChannelRefs | undefined) => {
     if (setting !== "off" && channel) plans.push({ scope, cadence: setting, channel });
   };
-  add(`district:${district.id}`, settings.district, district.leadershipChannel);
+  add(`district:${district.id}`, district.digests?.district ?? "monthly", district.leadershipChannel);
   for (const b of district.buildings) {
-    const own = Setting.safeParse((b as { digest?: unknown }).digest);
-    add(`building:${b.id}`, own.success ? own.data : settings.buildings, b.leadershipChannel);
+    add(`building:${b.id}`, b.digest ?? district.digests?.buildings ?? "weekly", b.leadershipChannel);
   }
   return plans;
 }
