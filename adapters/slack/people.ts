@@ -1,0 +1,163 @@
+import { DeliveryError } from "../../src/adapter.js";
+import type { Person } from "../../src/domain/model.js";
+import type { Logger } from "../../src/log.js";
+import type { Store } from "../../src/store/port.js";
+import type { Actor } from "../../src/ui/model.js";
+import type { AdapterContext } from "../types.js";
+import { platformError, toDeliveryError } from "./errors.js";
+import type { Workspaces } from "./workspaces.js";
+
+// Who a Slack user is in the roster, and where a roster person is in Slack. The roster's
+// `slack` id wins; otherwise people are matched by e-mail (users.info / users.lookupByEmail)
+// once, and the link is kept in the Store so the look-up is not repeated.
+
+/** Roster person id -> where they are in Slack. */
+const PEOPLE = "slack-people";
+/** "<team>:<user>" -> who that user is in the roster, and the bot's DM with them. */
+const USERS = "slack-users";
+
+interface PersonLink {
+  teamId: string;
+  userId: string;
+}
+
+interface UserLink {
+  personId?: string;
+  dm?: string;
+}
+
+const NOT_FOUND = new Set(["user_not_found", "users_not_found"]);
+/** How many of a district's people are looked up to find its workspace before giving up. */
+const DISTRICT_PROBES = 3;
+
+export class SlackPeople {
+  constructor(
+    private readonly ctx: Pick<AdapterContext, "store" | "roster">,
+    private readonly workspaces: Workspaces,
+    private readonly logger: Logger,
+  ) {}
+
+  private get store(): Store {
+    return this.ctx.store;
+  }
+
+  /** The actor behind a Slack user: personId null for someone the roster does not know. */
+  async actor(teamId: string, userId: string): Promise<Actor> {
+    const roster = await this.ctx.roster();
+    let person = roster.byPlatformId("slack", userId);
+    if (!person) {
+      const known = await this.store.getDoc<UserLink>(USERS, `${teamId}:${userId}`);
+      person = known?.personId ? roster.person(known.personId) : undefined;
+    }
+    if (!person) {
+      const email = await this.emailOf(teamId, userId);
+      person = email ? roster.person(email) : undefined;
+    }
+    if (person) await this.remember(person.id, teamId, userId);
+    return { platform: "slack", externalId: userId, personId: person?.id ?? null };
+  }
+
+  /** Where a roster person can be reached, linking them by e-mail at first need; null when not in Slack. */
+  async reach(person: Person): Promise<PersonLink | null> {
+    const teams = await this.workspaces.teams();
+    const known = await this.store.getDoc<PersonLink>(PEOPLE, person.id);
+    if (known && teams.includes(known.teamId)) return known;
+    const preferred = person.districtId ? await this.linkedTeam(person.districtId, teams) : null;
+    const order = preferred ? [preferred, ...teams.filter((t) => t !== preferred)] : teams;
+    for (const teamId of order) {
+      const userId = await this.find(teamId, person, teams.length === 1);
+      if (userId) {
+        await this.remember(person.id, teamId, userId);
+        return { teamId, userId };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The workspace a district uses: the one most of its linked people were linked through (the
+   * only one, with a single installation). With none linked yet, a few of its people are looked up.
+   */
+  async districtTeam(districtId: string): Promise<string | null> {
+    const teams = await this.workspaces.teams();
+    const linked = await this.linkedTeam(districtId, teams);
+    if (linked) return linked;
+    const roster = await this.ctx.roster();
+    const people = roster.roster.people.filter((p) => p.districtId === districtId).slice(0, DISTRICT_PROBES);
+    for (const person of people) {
+      const found = await this.reach(person);
+      if (found) return found.teamId;
+    }
+    return null;
+  }
+
+  /** The bot's DM channel with a user (conversations.open once, then kept). */
+  async dm(teamId: string, userId: string): Promise<string> {
+    const key = `${teamId}:${userId}`;
+    const known = await this.store.getDoc<UserLink>(USERS, key);
+    if (known?.dm) return known.dm;
+    const client = await this.workspaces.client(teamId);
+    if (!client)
+      throw new DeliveryError("permanent", `coachbot is not installed in Slack workspace ${teamId}`);
+    let channel: string | undefined;
+    try {
+      channel = (await client.conversations.open({ users: userId })).channel?.id;
+    } catch (e) {
+      throw toDeliveryError(e, "conversations.open");
+    }
+    if (!channel) throw new DeliveryError("retry", "conversations.open returned no channel");
+    await this.store.putDoc<UserLink>(USERS, key, { ...known, dm: channel });
+    return channel;
+  }
+
+  private async linkedTeam(districtId: string, teams: string[]): Promise<string | null> {
+    if (teams.length <= 1) return teams[0] ?? null;
+    const roster = await this.ctx.roster();
+    const counts = new Map<string, number>();
+    for (const { id, value } of await this.store.listDocs<PersonLink>(PEOPLE)) {
+      if (roster.person(id)?.districtId === districtId && teams.includes(value.teamId)) {
+        counts.set(value.teamId, (counts.get(value.teamId) ?? 0) + 1);
+      }
+    }
+    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+
+  /** The person's user id in one workspace, or null when they are not (or no longer) there. */
+  private async find(teamId: string, person: Person, only: boolean): Promise<string | null> {
+    if (person.slackId && only) return person.slackId;
+    const client = await this.workspaces.client(teamId);
+    if (!client) return null;
+    try {
+      const { user } = person.slackId
+        ? await client.users.info({ user: person.slackId })
+        : await client.users.lookupByEmail({ email: person.email });
+      return user?.id && !user.deleted ? user.id : null;
+    } catch (e) {
+      if (NOT_FOUND.has(platformError(e) ?? "")) return null;
+      throw toDeliveryError(e, person.slackId ? "users.info" : "users.lookupByEmail");
+    }
+  }
+
+  private async emailOf(teamId: string, userId: string): Promise<string | undefined> {
+    const client = await this.workspaces.client(teamId);
+    try {
+      return (await client?.users.info({ user: userId }))?.user?.profile?.email;
+    } catch (e) {
+      // Answered as "not in the roster" this once; the next message tries again.
+      this.logger.warn(
+        { teamId, userId, error: (e as Error).message },
+        "could not read a Slack user's e-mail",
+      );
+      return undefined;
+    }
+  }
+
+  private async remember(personId: string, teamId: string, userId: string): Promise<void> {
+    const known = await this.store.getDoc<PersonLink>(PEOPLE, personId);
+    if (known?.teamId !== teamId || known.userId !== userId)
+      await this.store.putDoc<PersonLink>(PEOPLE, personId, { teamId, userId });
+    const key = `${teamId}:${userId}`;
+    const user = await this.store.getDoc<UserLink>(USERS, key);
+    if (user?.personId !== personId) await this.store.putDoc<UserLink>(USERS, key, { ...user, personId });
+  }
+}
