@@ -151,6 +151,14 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await replies.toUser(teamId, userId, reply.messages);
   });
 
+  // Whatever else arrives signed (another app's command, a closed modal, a shortcut) is
+  // acknowledged at once, instead of hanging for Bolt's 3-second unhandled-request timeout.
+  app.command(/^(?!\/coach$)/, async ({ ack }) => ack());
+  app.view({ callback_id: /^(?!coach\.form$)/, type: "view_submission" }, async ({ ack }) => ack());
+  app.view({ callback_id: /.*/, type: "view_closed" }, async ({ ack }) => ack());
+  app.shortcut(/.*/, async ({ ack }) => ack());
+  app.options(/.*/, async ({ ack }) => ack({ options: [] }));
+
   app.error(async (error) => {
     logger.error({ err: { message: error.message, code: error.code } }, "Slack request failed");
   });

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   App,
   type Authorize,
@@ -8,6 +9,7 @@ import {
   type webApi,
 } from "@slack/bolt";
 import express, { type RequestHandler, type Router } from "express";
+import { z } from "zod";
 import type { SlackConfig } from "../../src/config.js";
 import { CoachbotError } from "../../src/errors.js";
 import { BOT_SCOPES } from "./manifest.js";
@@ -80,21 +82,98 @@ export function createTransport(config: SlackConfig, deps: TransportDeps): Trans
   });
   const app = new App({ receiver, logger, clientOptions, ...tokens });
   const router = express.Router();
-  router.post(EVENTS_PATH, rejectFutureTimestamps);
+  router.post(EVENTS_PATH, ...checkSlackRequest(config.signingSecret));
   router.use(receiver.router);
   return { app, router };
 }
 
+/** Slack's payloads are small; anything larger is refused before it is read further. */
+const BODY_LIMIT = "512kb";
+
 /**
- * Bolt refuses requests signed more than 5 minutes ago but not ones dated in the future, which
- * a captured request replayed against a skewed clock could be. Refused here before Bolt reads
- * the body; a missing or unreadable timestamp is left to Bolt, which refuses it too.
+ * Checked before Bolt: the signature, and the timestamp in BOTH directions (Bolt refuses only old
+ * ones; a captured request replayed against a skewed clock could be dated ahead). A signed body
+ * that cannot be a Slack delivery is answered 400 at once, instead of waiting out Bolt's
+ * 3-second unhandled-request timeout. The buffered body is handed on as `rawBody`, which Bolt
+ * reads instead of the stream.
  */
-export const rejectFutureTimestamps: RequestHandler = (req, res, next) => {
-  const ts = Number(req.get("x-slack-request-timestamp"));
-  if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_SKEW_S) {
-    res.status(401).send();
-    return;
+export function checkSlackRequest(signingSecret: string): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit: BODY_LIMIT }),
+    (req, res, next) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const ts = Number(req.get("x-slack-request-timestamp"));
+      const signature = req.get("x-slack-signature") ?? "";
+      if (
+        !Number.isFinite(ts) ||
+        Math.abs(Date.now() / 1000 - ts) > MAX_SKEW_S ||
+        !signedBy(signingSecret, ts, body, signature)
+      ) {
+        res.status(401).send();
+        return;
+      }
+      if (!routable(body.toString("utf8"), req.get("content-type") ?? "")) {
+        res.status(400).json({ ok: false, error: "not a Slack event, command or interaction" });
+        return;
+      }
+      Object.assign(req, { rawBody: body });
+      next();
+    },
+  ];
+}
+
+function signedBy(secret: string, ts: number, body: Buffer, signature: string): boolean {
+  const expected = Buffer.from(
+    `v0=${createHmac("sha256", secret).update(`v0:${ts}:`).update(body).digest("hex")}`,
+  );
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+// The least a delivery must carry for Bolt to route it to a listener that answers at once;
+// anything else would hang for Bolt's unhandled-request timeout or trip Bolt on a missing field.
+// Bolt classifies an interaction by which fields it has, in this order: options (`name`),
+// actions (`actions`), then the `type` of a shortcut or a view; the checks follow the same order.
+const user = z.object({ id: z.string() });
+const EventEnvelope = z.union([
+  z.object({ type: z.literal("url_verification"), challenge: z.string() }),
+  z.object({ type: z.literal("event_callback"), event: z.object({ type: z.string() }) }),
+  z.object({ type: z.literal("app_rate_limited") }),
+]);
+const Actions = z.object({ user, actions: z.array(z.object({ action_id: z.string().min(1) })).min(1) });
+const Interaction = z.union([
+  z.object({
+    type: z.literal("view_submission"),
+    user,
+    view: z.object({
+      callback_id: z.string(),
+      private_metadata: z.string().optional(),
+      state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({}).loose())) }),
+    }),
+  }),
+  z.object({ type: z.literal("view_closed"), user, view: z.object({ callback_id: z.string() }) }),
+  z.object({ type: z.literal("shortcut"), callback_id: z.string() }),
+]);
+const Command = z.object({ command: z.string(), user_id: z.string().optional() });
+
+/** Could Bolt route it: an event envelope, a slash command, an interaction, or Slack's SSL check. */
+function routable(body: string, contentType: string): boolean {
+  if (contentType.startsWith("application/x-www-form-urlencoded")) {
+    const form = new URLSearchParams(body);
+    if (form.has("ssl_check")) return true;
+    if (!form.has("payload")) return Command.safeParse(Object.fromEntries(form)).success;
+    const payload = parseJson(form.get("payload"));
+    if (typeof payload !== "object" || payload === null || "name" in payload || "event" in payload)
+      return false;
+    return "actions" in payload ? Actions.safeParse(payload).success : Interaction.safeParse(payload).success;
   }
-  next();
-};
+  return EventEnvelope.safeParse(parseJson(body)).success;
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return JSON.parse(text ?? "");
+  } catch {
+    return undefined;
+  }
+}

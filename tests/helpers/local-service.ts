@@ -45,6 +45,8 @@ export async function startLocalService(start: string, env: Record<string, strin
   return {
     service,
     base,
+    /** The SQLite file behind the service. */
+    dataFile: join(dataDir, "coachbot.db"),
     store: service.store,
     call,
     /** Moves the clock and runs the scheduler there, as the page's time-travel control does. */

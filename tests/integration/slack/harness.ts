@@ -28,6 +28,8 @@ export const USERS = {
 
 export interface SlackService {
   service: Service;
+  /** The SQLite file behind the service (for tests that look at every byte written). */
+  dataFile: string;
   fake: FakeSlack;
   base: string;
   /** Moves the service clock and runs the scheduler there, then delivers until the outbox is empty. */
@@ -78,6 +80,7 @@ async function startSlackService(opts: {
   };
   return {
     service,
+    dataFile: join(dataDir, "coachbot.db"),
     fake: opts.fake,
     base,
     async at(iso) {
