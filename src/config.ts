@@ -286,10 +286,10 @@ function teamsConfig(e: Env, production: boolean, problems: Problem[]): TeamsCon
       fix: "create a client secret under Certificates & secrets in the Azure app registration",
     });
   }
-  if (e.MicrosoftAppType === "SingleTenant" && !e.MicrosoftAppTenantId) {
+  if (e.MicrosoftAppType !== "MultiTenant" && !e.MicrosoftAppTenantId) {
     problems.push({
       variable: "MicrosoftAppTenantId",
-      message: "is required when MicrosoftAppType=SingleTenant",
+      message: `is required when MicrosoftAppType=${e.MicrosoftAppType}`,
       fix: "set it to your Microsoft Entra tenant id",
     });
   }

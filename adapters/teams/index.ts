@@ -27,7 +27,7 @@ export function createTeamsAdapter(config: TeamsConfig, ctx: AdapterContext): Pl
   };
 
   return {
-    router: teamsRouter(cloud, bot, ctx.publicUrl),
+    router: teamsRouter(cloud, bot, ctx.publicUrl, config.appId !== ""),
     delivery: new TeamsDelivery(cloud, config.appId, directory, logger),
   };
 }

@@ -34,8 +34,16 @@ const TAB_HEADERS = {
  * theme), /teams/teams-js.js (the TeamsJS SDK) and /teams/tab-config (the channel tab's setup page).
  * A body that is not JSON is refused by the app's error handler (400, no stack trace).
  */
-export function teamsRouter(cloud: CloudAdapter, bot: CoachBot, publicUrl: string): express.Router {
+export function teamsRouter(
+  cloud: CloudAdapter,
+  bot: CoachBot,
+  publicUrl: string,
+  authenticated: boolean,
+): express.Router {
   const router = express.Router();
+  // Without an app id botbuilder checks no token (the local Agents Playground's mode): then only
+  // this machine may talk to the endpoint, or anyone who reached the port could act as anyone.
+  if (!authenticated) router.post("/api/messages", loopbackOnly);
   router.post("/api/messages", express.json({ limit: BODY_LIMIT }), async (req, res) => {
     await cloud.process(req, res, (context) => bot.run(context));
   });
@@ -63,3 +71,15 @@ export function teamsRouter(cloud: CloudAdapter, bot: CoachBot, publicUrl: strin
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+const loopbackOnly: express.RequestHandler = (req, res, next) => {
+  if (LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+    next();
+    return;
+  }
+  res
+    .status(403)
+    .json({ ok: false, error: "set MicrosoftAppId to accept Teams traffic from other machines" });
+};

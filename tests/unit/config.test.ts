@@ -110,6 +110,11 @@ describe("parseConfig", () => {
     expect(msg).toMatch(/DASHBOARD_SECRET is required/);
   });
 
+  it("requires the tenant for a managed-identity bot too (botbuilder asserts it at start)", () => {
+    const msg = problems({ MicrosoftAppId: "id", MicrosoftAppType: "UserAssignedMSI" });
+    expect(msg).toMatch(/^MicrosoftAppTenantId is required when MicrosoftAppType=UserAssignedMSI/);
+  });
+
   it("requires the tenant for a single-tenant bot", () => {
     const msg = problems({
       MicrosoftAppId: "id",
