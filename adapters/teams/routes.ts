@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { CloudAdapter } from "botbuilder";
 import express from "express";
+import { z } from "zod";
 import type { CoachBot } from "./bot.js";
 
 // Resolved next to this module so it works from source and from a build copy that includes tab/.
@@ -44,7 +45,7 @@ export function teamsRouter(
   // Without an app id botbuilder checks no token (the local Agents Playground's mode): then only
   // this machine may talk to the endpoint, or anyone who reached the port could act as anyone.
   if (!authenticated) router.post("/api/messages", loopbackOnly);
-  router.post("/api/messages", express.json({ limit: BODY_LIMIT }), async (req, res) => {
+  router.post("/api/messages", express.json({ limit: BODY_LIMIT }), checkActivity, async (req, res) => {
     await cloud.process(req, res, (context) => bot.run(context));
   });
 
@@ -82,4 +83,32 @@ const loopbackOnly: express.RequestHandler = (req, res, next) => {
   res
     .status(403)
     .json({ ok: false, error: "set MicrosoftAppId to accept Teams traffic from other machines" });
+};
+
+// The fields botbuilder reads without checking: an activity without them would throw inside the
+// turn (a 500), so it is refused up front, before any token check or handler runs.
+const Activity = z
+  .object({
+    type: z.string().min(1).max(64),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.url({ protocol: /^https?$/ }),
+    conversation: z.object({ id: z.string().min(1).max(512) }).loose(),
+    from: z.object({ id: z.string().min(1).max(512) }).loose(),
+  })
+  .loose();
+
+const checkActivity: express.RequestHandler = (req, res, next) => {
+  const parsed = Activity.safeParse(req.body);
+  // Cards use Action.Submit (a message) and the app has no messaging extension or sign-in, so
+  // Teams sends this bot no invoke; botbuilder would answer one with 501.
+  if (parsed.success && parsed.data.type === "invoke") {
+    res.status(400).json({ ok: false, error: "this bot handles no invoke activities" });
+    return;
+  }
+  if (parsed.success) {
+    next();
+    return;
+  }
+  const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "body"))];
+  res.status(400).json({ ok: false, error: `not a Bot Framework activity: check ${fields.join(", ")}` });
 };

@@ -41,6 +41,8 @@ export const USERS = {
 
 export interface TeamsService {
   service: Service;
+  /** The SQLite file behind the service. */
+  dataFile: string;
   fake: FakeConnector;
   base: string;
   /** Posts an activity to /api/messages; resolves with the HTTP status once the turn is done. */
@@ -101,6 +103,7 @@ export async function startTeamsService(start: string): Promise<TeamsService> {
   });
   return {
     service,
+    dataFile: local.dataFile,
     fake,
     base,
     send,
