@@ -22,6 +22,12 @@ export interface DeliveryAdapter {
   send(address: Address, message: Message): Promise<{ ref: string }>;
   /** Updates a message sent earlier (e.g. to disable used buttons) instead of posting anew. */
   update?(address: Address, ref: string, message: Message): Promise<{ ref: string }>;
+  /**
+   * The message with this idempotency key (message.key) if it is already in the conversation, posted
+   * since `sinceMs` by a sender that crashed before recording it; null when it is not there. The
+   * delivery loop asks before sending an entry again, so the platform shows it once.
+   */
+  findSent?(address: Address, message: Message, sinceMs: number): Promise<{ ref: string } | null>;
 }
 
 /** A delivery address. `scope` is the rate-limit scope (Slack workspace / Teams tenant). */

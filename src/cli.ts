@@ -4,6 +4,8 @@ import { z } from "zod";
 import { digestCommand } from "./cli/digest.js";
 import { exportCommand } from "./cli/export.js";
 import { listDead } from "./cli/outbox.js";
+import { exportPersonCommand, forgetCommand } from "./cli/person-data.js";
+import { purgeCommand } from "./cli/purge.js";
 import { rosterCheck, rosterImport } from "./cli/roster.js";
 import { tick } from "./cli/tick.js";
 import { type Config, parseConfig } from "./config.js";
@@ -28,6 +30,9 @@ const USAGE = `Usage: coachbot <command>
   digest --scope district:ID|building:ID [--period YYYY-MM] [--post]
                                      print a leadership digest (default: last complete month); --post sends it
   export --district ID               CSV of the district's and its buildings' monthly aggregates
+  export --person EMAIL              everything held about one person, as JSON
+  forget --person EMAIL              erase one person, keeping anonymous counts (then take them out of the roster file)
+  purge [--now ISO]                  erase free text older than RETENTION_MONTHS now (the end-of-year purge, by hand)
   help                               this text
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -122,9 +127,31 @@ const COMMANDS: Command[] = [
   {
     words: ["export"],
     args: [],
-    options: { district: { type: "string" } },
+    options: { district: { type: "string" }, person: { type: "string" } },
     run: ({ options, env, out }) =>
-      withCore(env, (core) => exportCommand(options, { workflows: core.workflows, now: core.now }, out)),
+      withCore(env, (core) =>
+        options.person === undefined
+          ? exportCommand(options, { workflows: core.workflows, now: core.now }, out)
+          : exportPersonCommand(options, { workflows: core.workflows, now: core.now }, out),
+      ),
+  },
+  {
+    words: ["forget"],
+    args: [],
+    options: { person: { type: "string" } },
+    run: ({ options, env, out }) =>
+      withCore(env, (core) => forgetCommand(options, { workflows: core.workflows, now: core.now }, out)),
+  },
+  {
+    words: ["purge"],
+    args: [],
+    options: { now: { type: "string" } },
+    run: ({ options, env, out }) => {
+      const retentionMonths = loadConfig(env).retentionMonths;
+      return withCore(env, (core) =>
+        purgeCommand(options, { workflows: core.workflows, now: core.now, retentionMonths }, out),
+      );
+    },
   },
 ];
 

@@ -75,6 +75,10 @@ const EnvSchema = z.object({
     blankToUndefined,
     z.coerce.number().int("must be a whole number").min(2, "must be at least 2").default(5),
   ),
+  RETENTION_MONTHS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int("must be a whole number").min(1, "must be at least 1").default(13),
+  ),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +116,8 @@ export interface Config {
   clock: "system" | "manual";
   localChat: boolean;
   privacyMinGroup: number;
+  /** Free text older than this many months is erased the day after each school year ends. */
+  retentionMonths: number;
 }
 
 interface Problem {
@@ -127,6 +133,7 @@ const FIXES: Record<string, string> = {
   SLACK_APP_TOKEN: "create an app-level token with connections:write under Basic Information",
   DASHBOARD_SECRET: "set DASHBOARD_SECRET to a random string, e.g. `openssl rand -hex 32`",
   PRIVACY_MIN_GROUP: "set PRIVACY_MIN_GROUP=5 (the default) or another whole number of people",
+  RETENTION_MONTHS: "set RETENTION_MONTHS=13 (the default) or another whole number of months",
 };
 
 export class ConfigError extends CoachbotError {
@@ -219,6 +226,7 @@ export function parseConfig(
     clock,
     localChat,
     privacyMinGroup: e.PRIVACY_MIN_GROUP,
+    retentionMonths: e.RETENTION_MONTHS,
   };
 }
 

@@ -27,6 +27,7 @@ import type { WorkflowDeps } from "./workflows/deps.js";
 import { seedDigestSchedules } from "./workflows/digest/schedule.js";
 import { seedSchedules } from "./workflows/due.js";
 import { handleInbound } from "./workflows/inbound.js";
+import { seedRetentionSchedules } from "./workflows/retention.js";
 
 // The composition root: config -> store -> roster -> workflows -> adapters -> scheduler -> HTTP.
 // The only file in src/ allowed to import platform adapters.
@@ -99,6 +100,7 @@ export async function createCore(config: Config, logger: Logger, opts: { seedAt?
   if (seeded > 0) logger.info({ groups: seeded }, "first observation prompts scheduled");
   await seedCadenceSchedules(workflows, roster, seedAt);
   await seedDigestSchedules(workflows, roster, seedAt);
+  await seedRetentionSchedules(workflows, roster, seedAt, config.retentionMonths);
   return { store, metrics, rosters, time, now, links, workflows, inbox, engine, ctx, platforms };
 }
 

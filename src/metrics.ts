@@ -18,6 +18,12 @@ export function createMetrics() {
       labelNames: ["platform"] as const,
       registers: [registry],
     }),
+    messagesDeferred: new Counter({
+      name: "coachbot_messages_deferred_total",
+      help: "Messages handed back unsent to wait for a rate-limit window (no attempt used)",
+      labelNames: ["platform"] as const,
+      registers: [registry],
+    }),
     messagesDead: new Counter({
       name: "coachbot_messages_dead_total",
       help: "Messages moved to the dead-letter list (permanent errors)",

@@ -1,4 +1,4 @@
-import type { webApi } from "@slack/bolt";
+import type { types, webApi } from "@slack/bolt";
 import { type Address, type DeliveryAdapter, DeliveryError } from "../../src/adapter.js";
 import type { ChannelRefs, Person } from "../../src/domain/model.js";
 import type { RosterIndex } from "../../src/domain/roster-index.js";
@@ -8,10 +8,18 @@ import type { SlackPeople } from "./people.js";
 import { renderMessage, type SlackMessage } from "./render.js";
 import type { Workspaces } from "./workspaces.js";
 
+/** The metadata event every proactive message carries: its idempotency key and part number. */
+const OUTBOX_EVENT = "coachbot_outbox";
+/** Slack's clock may run behind ours: the history read starts this much before the entry was created. */
+const CLOCK_SKEW_MS = 60_000;
+/** Pages of history read for a key before giving up and posting again. */
+const HISTORY_PAGES = 5;
+
 /**
  * Proactive delivery to Slack: a person in their DM with the bot (conversations.open, then
  * chat.postMessage), a leadership channel by its id. The ref is "<channel>:<ts>", which
- * chat.update needs to replace the message later.
+ * chat.update needs to replace the message later. Each message carries its idempotency key as
+ * message metadata, so a send that may have gone out before a crash is found instead of repeated.
  */
 export class SlackDelivery implements DeliveryAdapter {
   readonly platform = "slack";
@@ -52,11 +60,49 @@ export class SlackDelivery implements DeliveryAdapter {
     const { client, channel } = await this.target(address);
     let ref: string | undefined;
     // Past 50 blocks a message goes as several; the first is the one a later update replaces.
-    for (const part of renderMessage(message)) {
-      const posted = await post(client, channel, part);
+    for (const [i, part] of renderMessage(message).entries()) {
+      const posted = await post(client, channel, part, keyed(message, i));
       ref ??= posted;
     }
     return { ref: ref! };
+  }
+
+  /**
+   * Reads the conversation since the entry was created for messages carrying its key; found only when
+   * every part is there (a crash between parts posts the whole message again). A channel the app may
+   * not read answers "not found": posting twice beats losing the message.
+   */
+  async findSent(address: Address, message: Message, sinceMs: number): Promise<{ ref: string } | null> {
+    const { client, channel } = await this.target(address);
+    const parts = renderMessage(message).length;
+    const found = new Map<number, string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let res: webApi.ConversationsHistoryResponse;
+      try {
+        res = await client.conversations.history({
+          channel,
+          oldest: `${(sinceMs - CLOCK_SKEW_MS) / 1000}`,
+          limit: 100,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (e) {
+        const error = toDeliveryError(e, "conversations.history");
+        if (error.kind === "permanent") return null;
+        throw error;
+      }
+      for (const m of res.messages ?? []) {
+        const payload = m.metadata?.event_payload as { key?: unknown; part?: unknown } | undefined;
+        if (m.metadata?.event_type === OUTBOX_EVENT && payload?.key === message.key && m.ts) {
+          found.set(Number(payload.part ?? 0), `${channel}:${m.ts}`);
+        }
+      }
+      if (found.size === parts) return { ref: found.get(0)! };
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || !cursor) return null;
+    }
+    return null;
   }
 
   async update(address: Address, ref: string, message: Message): Promise<{ ref: string }> {
@@ -70,7 +116,7 @@ export class SlackDelivery implements DeliveryAdapter {
       if (platformError(e) === "message_not_found") return this.send(address, message);
       throw toDeliveryError(e, "chat.update");
     }
-    for (const part of rest) await post(client, channel, part);
+    for (const [i, part] of rest.entries()) await post(client, channel, part, keyed(message, i + 1));
     return { ref };
   }
 
@@ -84,10 +130,25 @@ export class SlackDelivery implements DeliveryAdapter {
   }
 }
 
+function keyed(message: Message, part: number): types.MessageMetadata {
+  return { event_type: OUTBOX_EVENT, event_payload: { key: message.key, part } };
+}
+
 /** Posts one message; its ref. Used for replies to people's own clicks and commands too. */
-export async function post(client: webApi.WebClient, channel: string, part: SlackMessage): Promise<string> {
+export async function post(
+  client: webApi.WebClient,
+  channel: string,
+  part: SlackMessage,
+  metadata?: types.MessageMetadata,
+): Promise<string> {
   try {
-    const res = await client.chat.postMessage({ channel, ...part, unfurl_links: false, unfurl_media: false });
+    const res = await client.chat.postMessage({
+      channel,
+      ...part,
+      unfurl_links: false,
+      unfurl_media: false,
+      ...(metadata ? { metadata } : {}),
+    });
     return `${res.channel}:${res.ts}`;
   } catch (e) {
     throw toDeliveryError(e, "chat.postMessage");

@@ -14,7 +14,7 @@ export interface DeliveryPolicy {
   leaseMs: number;
   /** Scopes (workspaces / tenants) served at once. */
   concurrency: number;
-  /** Claims after which a failing entry goes dead (the store counts every claim, rate-limit deferrals too). */
+  /** Failed attempts after which an entry goes dead (rate-limit waits and 429s give their claim back). */
   maxAttempts: number;
   /** Exponential backoff with full jitter: random() * min(cap, base * 2^(attempt - 1)). */
   backoffBaseMs: number;
@@ -86,6 +86,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   // Windows span runs, so the limiter lives as long as the delivery loop.
   const limiter = createRateLimiter(deps.limits);
   const platforms = [...new Set(adapters.map((a) => LABEL[a.platform]))].join(" or ");
+  // Each platform's series exist from the start, so a dashboard reads 0 rather than no data.
+  const { messagesSent, messagesRetried, messagesDeferred, messagesDead } = metrics ?? {};
+  for (const platform of new Set(adapters.map((a) => a.platform))) {
+    for (const counter of [messagesSent, messagesRetried, messagesDeferred, messagesDead]) {
+      counter?.inc({ platform }, 0);
+    }
+  }
   let gaugeDueMs = Number.NEGATIVE_INFINITY;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -154,15 +161,22 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       }
       const t = now();
       const retryAfterMs = err instanceof DeliveryError ? (err.retryAfterMs ?? 0) : 0;
-      if (address && retryAfterMs > 0) limiter.pause(scopeKeyOf(address), t + retryAfterMs);
-      if (entry.attempts >= policy.maxAttempts) {
+      // A rate limit says nothing about the message: it waits without using up an attempt.
+      const rateLimited = retryAfterMs > 0;
+      if (!rateLimited && entry.attempts >= policy.maxAttempts) {
         return dead(entry, `gave up after ${entry.attempts} attempts; last error: ${error}`, address);
       }
-      const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** (entry.attempts - 1));
-      const nextMs = t + Math.max(retryAfterMs, Math.floor(random() * ceiling));
-      await store.markRetry(entry, nextMs, error);
-      report.retried++;
+      // Counted before the write: if that fails, the entry still comes back when its lease passes.
       metrics?.messagesRetried.inc({ platform: address?.platform ?? "none" });
+      const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** (entry.attempts - 1));
+      const nextMs = t + (rateLimited ? retryAfterMs : Math.floor(random() * ceiling));
+      if (rateLimited) {
+        if (address) limiter.pause(scopeKeyOf(address), nextMs);
+        await store.releaseOutbox(entry, nextMs, error);
+      } else {
+        await store.markRetry(entry, nextMs, error);
+      }
+      report.retried++;
       logFor(entry, address).warn({ error, attempts: entry.attempts, nextMs }, "delivery failed; will retry");
     };
 
@@ -170,19 +184,30 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const message = entry.message as Message;
       const replaced = message.replaces ? await store.getOutbox(entry.districtId, message.replaces) : null;
       const earlierRef = replaced?.platformRef && adapter.update ? replaced.platformRef : null;
+      // A claim after a failed or crashed one: the platform may have taken the message without us
+      // recording it, so look before sending again (an update in place needs no look).
+      const mayBeOut = entry.attempts > 1 && !earlierRef;
       let ref: string;
+      let found = false;
       try {
-        ({ ref } = earlierRef
-          ? await adapter.update!(address, earlierRef, message)
-          : await adapter.send(address, message));
+        const earlier = mayBeOut ? await adapter.findSent?.(address, message, entry.createdMs) : null;
+        found = !!earlier;
+        ({ ref } =
+          earlier ??
+          (earlierRef
+            ? await adapter.update!(address, earlierRef, message)
+            : await adapter.send(address, message)));
       } catch (err) {
         return fail(entry, err, address);
       }
+      // Counted once the platform has it, whether or not the record below can be written.
+      metrics?.messagesSent.inc({ platform: address.platform });
       // Outside the try: a store error here must not schedule a resend of what the platform accepted.
       await store.markSent(entry, ref, now());
       report.sent++;
-      metrics?.messagesSent.inc({ platform: address.platform });
-      logFor(entry, address).debug({ ref, updated: earlierRef !== null }, "sent");
+      const log = logFor(entry, address);
+      if (found) log.info({ ref, attempts: entry.attempts }, "already in the conversation; recorded as sent");
+      else log.debug({ ref, updated: earlierRef !== null }, "sent");
     };
 
     // One scope's entries in claim order: each goes as soon as the limiter allows, sleeping (never
@@ -213,12 +238,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           continue;
         }
         for (const [i, job] of queue.entries()) {
-          await store.markRetry(
+          await store.releaseOutbox(
             job.entry,
             t + (waits[i] ?? 0),
             `waiting for the rate limit of ${scopeKeyOf(job.address)}`,
           );
           report.deferred++;
+          metrics?.messagesDeferred.inc({ platform: job.address.platform });
         }
         return;
       }

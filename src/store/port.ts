@@ -43,6 +43,8 @@ export interface Store {
   putDoc<T>(ns: string, id: string, value: T): Promise<void>;
   deleteDoc(ns: string, id: string): Promise<void>;
   listDocs<T>(ns: string): Promise<{ id: string; value: T }[]>;
+  /** Every namespace holding a document, sorted: export and erasure look through them all. */
+  docNamespaces(): Promise<string[]>;
 
   /** Set-if-absent with a TTL: true the first time a key is claimed within the TTL. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
@@ -77,10 +79,18 @@ export interface Store {
   markSent(entry: OutboxEntry, platformRef: string, atMs: number): Promise<void>;
   markRetry(entry: OutboxEntry, nextAttemptMs: number, error: string): Promise<void>;
   markDead(entry: OutboxEntry, reason: string, atMs: number): Promise<void>;
+  /**
+   * Hands a claim back unsent (a rate-limit wait, not a failure): the claim's attempt is taken back
+   * (attempts - 1), the entry is due again at nextAttemptMs and `note` becomes its lastError.
+   * Same lease rule as mark*.
+   */
+  releaseOutbox(entry: OutboxEntry, nextAttemptMs: number, note: string): Promise<void>;
   getOutbox(districtId: string, key: string): Promise<OutboxEntry | null>;
   /** Pending: next attempt first; sent and dead: the latest first. */
   listOutbox(state: OutboxState, limit: number): Promise<OutboxEntry[]>;
   outboxCounts(): Promise<Record<OutboxState, number>>;
+  /** Makes erasures final on disk where the backend keeps copies of old bytes (SQLite's write-ahead log). */
+  finishErasure(): Promise<void>;
 }
 
 export interface ChangeSet {
@@ -95,6 +105,10 @@ export interface ChangeSet {
   cancelDue?: string[];
   /** Insert-if-absent by key: re-adding an existing key changes nothing (idempotency). */
   outbox?: NewOutboxEntry[];
+  /** Erasure: these entries go, whatever their state. Applied before `outbox`. */
+  deleteOutbox?: string[];
+  /** Retention: sent and dead entries that left pending before this instant (ms) go. */
+  pruneOutboxBefore?: number;
 }
 
 export interface DueItem {

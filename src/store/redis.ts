@@ -2,7 +2,7 @@
 // hash tag, so one ChangeSet is one Lua script in one cluster slot; a few global keys (roster, docs,
 // once, locks, the district set) are single-key operations.
 import { createHash, randomUUID } from "node:crypto";
-import { type ChainableCommander, Redis } from "ioredis";
+import { type ChainableCommander, Redis, type RedisOptions } from "ioredis";
 import type { Contact, Cycle, FeedbackFacts, Roster } from "../domain/model.js";
 import { StoreConflictError } from "../errors.js";
 import type { ChangeSet, DueItem, LeasedDue, OutboxEntry, OutboxState, Store } from "./port.js";
@@ -193,11 +193,19 @@ const byTime = (a: Peeked, b: Peeked) =>
   (a.member < b.member ? -1 : a.member > b.member ? 1 : 0) ||
   (a.districtId < b.districtId ? -1 : a.districtId > b.districtId ? 1 : 0);
 
+/**
+ * A created client's: through an outage it reconnects for ever (ioredis's backoff, 50 ms steps up to
+ * 2 s), but callers see the outage promptly. A command made while disconnected fails after 2
+ * reconnects; one that gets no answer fails after 3 s (a Slack interaction must be answered within
+ * 3); a connection that stops answering (a hung server, a dropped route: nothing closes it) is cut
+ * after 5 s, so the client reconnects instead of waiting on it.
+ */
+const CLIENT_OPTIONS: RedisOptions = { maxRetriesPerRequest: 2, commandTimeout: 3_000, socketTimeout: 5_000 };
+
 export function openRedisStore(opts: RedisStoreOptions): Store {
   const prefix = opts.prefix ?? "cb:";
   const ownsClient = !opts.client;
-  // A created client gives up on a command after a few reconnects, so callers see an outage promptly.
-  const client = opts.client ?? new Redis(opts.url ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 2 });
+  const client = opts.client ?? new Redis(opts.url ?? "redis://127.0.0.1:6379", CLIENT_OPTIONS);
   if (ownsClient || opts.onError) {
     client.on("error", opts.onError ?? ((err: Error) => console.error(`redis store: ${err.message}`)));
   }
@@ -292,6 +300,18 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     return jsons.filter((json) => json !== null).map((json) => JSON.parse(json) as Cycle);
   }
 
+  /** Sent and dead entries closed before `beforeMs`: read ahead of the script (closing times only grow). */
+  async function outboxClosedBefore(dk: DistrictKeys, beforeMs: number | undefined): Promise<string[]> {
+    if (beforeMs === undefined) return [];
+    const [sent, dead] = (await results(
+      client
+        .pipeline()
+        .zrangebyscore(dk.outboxIn("sent"), "-inf", `(${beforeMs}`)
+        .zrangebyscore(dk.outboxIn("dead"), "-inf", `(${beforeMs}`),
+    )) as [string[], string[]];
+    return [...sent, ...dead];
+  }
+
   async function planFor(changes: ChangeSet) {
     const dk = k.of(changes.districtId);
     const cycles = changes.cycles ?? [];
@@ -333,6 +353,16 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
       writes.push(["ZADD", dk.due, `${item.atMs}`, item.key]);
       writes.push(["HSET", dk.dueItem(item.key), "kind", item.kind, "payload", JSON.stringify(item.payload)]);
     }
+    const gone = [
+      ...(changes.deleteOutbox ?? []),
+      ...(await outboxClosedBefore(dk, changes.pruneOutboxBefore)),
+    ];
+    for (const key of gone) {
+      writes.push(
+        ["DEL", dk.outbox(key)],
+        ...OUTBOX_STATES.map((state) => ["ZREM", dk.outboxIn(state), key]),
+      );
+    }
     const now = Date.now();
     const inserts = (changes.outbox ?? []).map((e) => {
       const key = dk.outbox(e.key);
@@ -354,9 +384,13 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     return { keys: [...keys], cycleIds, plan: JSON.stringify({ guards, writes, inserts }) };
   }
 
-  async function mark(entry: OutboxEntry, outcome: OutboxOutcome): Promise<void> {
+  /** `also`: more fields to set with the outcome's (releaseOutbox's attempts). */
+  async function mark(entry: OutboxEntry, outcome: OutboxOutcome, also: Record<string, number> = {}) {
     const dk = k.of(entry.districtId);
-    const fields = Object.entries(outcome.set).flatMap(([field, value]) => [field, `${value}`]);
+    const fields = Object.entries({ ...outcome.set, ...also }).flatMap(([field, value]) => [
+      field,
+      `${value}`,
+    ]);
     const keys = [dk.outbox(entry.key), dk.outboxIn("pending"), dk.outboxIn(outcome.state)];
     const lease = entry.leaseUntilMs === undefined ? "" : `${entry.leaseUntilMs}`;
     await markOutbox(client, keys, [entry.key, lease, outcome.state, outcome.orderMs, ...fields]);
@@ -452,6 +486,19 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([id, json]) => ({ id, value: JSON.parse(json) as T }));
     },
+    async docNamespaces() {
+      // Not indexed: export and erasure are rare, by hand, so a cursor over the key space does.
+      const prefixOf = k.docs("");
+      const pattern = `${prefixOf.replace(/[*?[\]\\]/g, "\\$&")}*`;
+      const found = new Set<string>();
+      let cursor = "0";
+      do {
+        const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 500);
+        for (const key of keys) found.add(key.slice(prefixOf.length));
+        cursor = next;
+      } while (cursor !== "0");
+      return [...found].sort();
+    },
 
     async claimOnce(key, ttlMs) {
       return (await client.set(k.once(key), "1", "PX", ttlMs, "NX")) === "OK";
@@ -517,6 +564,10 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     async markDead(entry, reason, atMs) {
       await mark(entry, outboxOutcome.dead(reason, atMs));
     },
+    async releaseOutbox(entry, nextAttemptMs, note) {
+      // A retry with the claim's attempt taken back; the lease check makes attempts - 1 exact.
+      await mark(entry, outboxOutcome.retry(nextAttemptMs, note), { attempts: entry.attempts - 1 });
+    },
     async getOutbox(districtId, key) {
       const hash = await client.hgetall(k.of(districtId).outbox(key));
       return hash.body === undefined ? null : fromOutboxHash(hash);
@@ -542,6 +593,9 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
         }),
       );
       return counts;
+    },
+    async finishErasure() {
+      // Nothing to do here: Redis keeps no old values in memory; its AOF/RDB files are its operator's (SECURITY.md).
     },
   };
 }

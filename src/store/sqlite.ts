@@ -74,6 +74,8 @@ export function openSqliteStore(file: string): Store {
   db.pragma("busy_timeout = 5000");
   // With WAL, NORMAL loses nothing on a process crash; only an OS crash may drop the last commits.
   db.pragma("synchronous = NORMAL");
+  // Deleted and overwritten bytes are zeroed, so erased coaching text does not linger in free space.
+  db.pragma("secure_delete = ON");
   migrate(db);
 
   type Json = { json: string };
@@ -131,6 +133,7 @@ export function openSqliteStore(file: string): Store {
     listDocs: db.prepare<[string], { id: string; json: string }>(
       "SELECT id, json FROM docs WHERE ns = ? ORDER BY id",
     ),
+    docNamespaces: db.prepare<[], { ns: string }>("SELECT DISTINCT ns FROM docs ORDER BY ns"),
 
     // Expired rows are purged first, so the insert that follows only meets live claims and locks.
     purgeOnce: db.prepare<[number]>("DELETE FROM once WHERE expires_ms <= ?"),
@@ -192,6 +195,11 @@ export function openSqliteStore(file: string): Store {
          last_error = coalesce(@last_error, last_error), closed_ms = @closed_ms, lease_until_ms = NULL
        WHERE district_id = @district_id AND key = @key AND state = 'pending' AND lease_until_ms IS @lease`,
     ),
+    // The lease check makes attempts - 1 exact: nobody has claimed the entry since this caller did.
+    releaseOutbox: db.prepare<[number, string, string, string, number | null]>(
+      `UPDATE outbox SET attempts = attempts - 1, next_attempt_ms = ?, last_error = ?, lease_until_ms = NULL
+       WHERE district_id = ? AND key = ? AND state = 'pending' AND lease_until_ms IS ?`,
+    ),
     getOutbox: db.prepare<[string, string], OutboxRow>(
       `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE district_id = ? AND key = ?`,
     ),
@@ -204,6 +212,10 @@ export function openSqliteStore(file: string): Store {
        ORDER BY closed_ms DESC, key DESC, district_id DESC LIMIT ?`,
     ),
     outboxCounts: db.prepare<[], { state: OutboxState; n: number }>("SELECT state, n FROM outbox_counts"),
+    deleteOutbox: db.prepare<[string, string]>("DELETE FROM outbox WHERE district_id = ? AND key = ?"),
+    pruneOutbox: db.prepare<[string, number]>(
+      "DELETE FROM outbox WHERE district_id = ? AND state IN ('sent', 'dead') AND closed_ms < ?",
+    ),
   };
 
   const apply = db.transaction((changes: ChangeSet) => {
@@ -234,6 +246,8 @@ export function openSqliteStore(file: string): Store {
     for (const item of changes.due ?? []) {
       q.putDue.run(item.key, d, item.atMs, item.kind, JSON.stringify(item.payload));
     }
+    for (const key of changes.deleteOutbox ?? []) q.deleteOutbox.run(d, key);
+    if (changes.pruneOutboxBefore !== undefined) q.pruneOutbox.run(d, changes.pruneOutboxBefore);
     const now = Date.now();
     for (const e of changes.outbox ?? []) q.addOutbox.run(d, e.key, outboxBody(e, now), e.notBeforeMs);
   });
@@ -344,6 +358,9 @@ export function openSqliteStore(file: string): Store {
     async listDocs<T>(ns: string) {
       return q.listDocs.all(ns).map((row) => ({ id: row.id, value: JSON.parse(row.json) as T }));
     },
+    async docNamespaces() {
+      return q.docNamespaces.all().map((row) => row.ns);
+    },
 
     async claimOnce(key, ttlMs) {
       return claimOnce.immediate(key, ttlMs);
@@ -390,6 +407,9 @@ export function openSqliteStore(file: string): Store {
     async markDead(entry, reason, atMs) {
       mark(entry, outboxOutcome.dead(reason, atMs));
     },
+    async releaseOutbox(entry, nextAttemptMs, note) {
+      q.releaseOutbox.run(nextAttemptMs, note, entry.districtId, entry.key, entry.leaseUntilMs ?? null);
+    },
     async getOutbox(districtId, key) {
       const row = q.getOutbox.get(districtId, key);
       return row ? fromOutboxRow(row) : null;
@@ -402,6 +422,10 @@ export function openSqliteStore(file: string): Store {
       const counts = zeroOutboxCounts();
       for (const { state, n } of q.outboxCounts.all()) counts[state] = n;
       return counts;
+    },
+    async finishErasure() {
+      // Old page images stay in the write-ahead log until it is checkpointed and cut back to nothing.
+      db.pragma("wal_checkpoint(TRUNCATE)");
     },
   };
 }

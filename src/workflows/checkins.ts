@@ -3,41 +3,34 @@ import { localDate } from "../domain/calendar.js";
 import type { Contact } from "../domain/model.js";
 import { formView, validateForm } from "../ui/forms.js";
 import { CHECKIN_FORM_ID, checkinForm } from "./checkin-forms.js";
-import {
-  LOG_CONTACT_ACTION,
-  ledgerLine,
-  ledgerMessage,
-  ledgerRow,
-  ledgerRows,
-  loggableDistricts,
-} from "./cst-ledger.js";
+import { LOG_CONTACT_ACTION, ledgerLine, ledgerMessage, ledgerRow, ledgerRows } from "./cst-ledger.js";
 import { CADENCE_KIND, cadenceCheck, cadenceTick, LEDGER_KIND, weeklyLedger } from "./cst-nudges.js";
-import { type Outcome, replyText, type WorkflowDeps } from "./deps.js";
+import type { Outcome, WorkflowDeps } from "./deps.js";
 import { formatDate } from "./format.js";
+import { districtsFor, refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 
 // Coaching Support Team contacts: a facilitator (for the districts they serve) or a district
 // administrator (for their own district) logs each contact; logging resets the cadence.
 
-function refused(): Outcome {
-  return replyText(
-    "cst-refused",
-    "Logging CST contacts is for the district's administrators and its Coaching Support Team facilitators. If that should include you, ask your district's coaching lead to update the roster.",
-    "info",
-  );
-}
+/** The districts the contact form offers the person: exactly those the form accepts from them. */
+const loggable = async (deps: WorkflowDeps, personId: string) =>
+  districtsFor(await deps.roster(), personId, "form:cst.checkin");
 
-/** `checkin` and the "Log a contact" button: the form, with the district preselected when known. */
+/**
+ * `checkin` and the "Log a contact" button: the form, with the button's district preselected. A
+ * button naming a district the person may not log for is refused, not quietly swapped.
+ */
 export async function openCheckin(
   deps: WorkflowDeps,
   personId: string,
   districtId: string,
   now: Date,
 ): Promise<Outcome> {
-  const districts = loggableDistricts(await deps.roster(), personId);
-  if (districts.length === 0) return refused();
-  const chosen =
-    districts.find((d) => d.id === districtId) ?? (districts.length === 1 ? districts[0] : undefined);
+  const districts = await loggable(deps, personId);
+  const named = districts.find((d) => d.id === districtId);
+  if (districts.length === 0 || (districtId !== "" && !named)) return refusal("cst-refused");
+  const chosen = named ?? (districts.length === 1 ? districts[0] : undefined);
   const today = localDate(chosen ?? districts[0]!, now);
   return {
     reply: {
@@ -56,8 +49,8 @@ export async function submitCheckin(
   values: Record<string, unknown>,
   now: Date,
 ): Promise<Outcome> {
-  const districts = loggableDistricts(await deps.roster(), personId);
-  if (districts.length === 0) return refused();
+  const districts = await loggable(deps, personId);
+  if (districts.length === 0) return refusal("cst-refused");
   const parsed = validateForm(checkinForm(districts), values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const f = parsed.data;
@@ -107,8 +100,8 @@ export async function submitCheckin(
 
 /** `cadence`: the ledger of every district the person follows. */
 export async function cadenceCommand(deps: WorkflowDeps, personId: string, now: Date): Promise<Outcome> {
-  const districts = loggableDistricts(await deps.roster(), personId);
-  if (districts.length === 0) return refused();
+  const districts = districtsFor(await deps.roster(), personId, "command:cadence");
+  if (districts.length === 0) return refusal("cst-refused");
   const rows = await ledgerRows(deps, districts, now);
   return { reply: { messages: [ledgerMessage(`cst-cadence:${now.getTime()}`, rows, "CST cadence:")] } };
 }

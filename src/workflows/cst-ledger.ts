@@ -5,6 +5,7 @@ import type { Contact, District, LocalDate, Person } from "../domain/model.js";
 import type { RosterIndex } from "../domain/roster-index.js";
 import type { Block, Message } from "../ui/model.js";
 import type { WorkflowDeps } from "./deps.js";
+import { allows } from "./permissions.js";
 
 // Where each district stands with its Coaching Support Team contacts: the facilitator's ledger, the
 // same rows in a command reply, App Home, a card, the weekly summary and the dashboard.
@@ -24,24 +25,9 @@ export interface LedgerRow extends CadenceStatus {
   contactEveryDays: number;
 }
 
-/** The districts a person may log contacts for: those they facilitate, and their own as district admin. */
-export function loggableDistricts(roster: RosterIndex, personId: string): District[] {
-  const person = roster.person(personId);
-  if (!person) return [];
-  return roster.roster.districts.filter(
-    (d) =>
-      d.cst.facilitators.includes(person.id) ||
-      (person.roles.includes("district-admin") && person.districtId === d.id),
-  );
-}
-
-/** Who hears about a district's cadence: its facilitators and its district administrators. */
+/** Who hears about a district's cadence: whoever may read it (its facilitators and district administrators). */
 export function cstPeople(roster: RosterIndex, district: District): Person[] {
-  return roster.roster.people.filter(
-    (p) =>
-      district.cst.facilitators.includes(p.id) ||
-      (p.roles.includes("district-admin") && p.districtId === district.id),
-  );
+  return roster.roster.people.filter((p) => allows("command:cadence", p, { district }));
 }
 
 export function lastContact(contacts: readonly Contact[]): LocalDate | null {

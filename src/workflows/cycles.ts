@@ -2,8 +2,9 @@ import type { Cycle, District } from "../domain/model.js";
 import type { RosterIndex } from "../domain/roster-index.js";
 import type { ChangeSet } from "../store/port.js";
 import type { Message } from "../ui/model.js";
-import { cycleContext, type WorkflowDeps } from "./deps.js";
+import { cycleContext, parseCycleContext, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
+import { allows, type Step } from "./permissions.js";
 
 // Shared pieces of the observation cycle: loading a cycle for someone who acts on it, and
 // the words every cycle message uses.
@@ -19,21 +20,20 @@ export interface CycleAccess {
   partnerId: string;
 }
 
-/** The cycle behind a button or form, only for one of its two partners (and the side required). */
+/** The cycle behind a button or form, only for someone the permission table lets take `step` on it. */
 export async function cycleFor(
   deps: WorkflowDeps,
   roster: RosterIndex,
   personId: string,
-  ref: { districtId: string; cycleId: string } | null,
-  only?: Side,
+  context: string,
+  step: Step,
 ): Promise<CycleAccess | null> {
+  const ref = parseCycleContext(context);
   if (!ref) return null;
   const cycle = await deps.store.getCycle(ref.districtId, ref.cycleId);
   const district = roster.district(ref.districtId);
-  if (!cycle || !district) return null;
-  const side: Side | null =
-    cycle.observerId === personId ? "observer" : cycle.observedId === personId ? "observed" : null;
-  if (!side || (only && side !== only)) return null;
+  if (!cycle || !district || !allows(step, roster.person(personId), { cycle })) return null;
+  const side: Side = cycle.observerId === personId ? "observer" : "observed";
   return { cycle, district, side, partnerId: side === "observer" ? cycle.observedId : cycle.observerId };
 }
 

@@ -1,8 +1,8 @@
 import type { Building, District } from "../domain/model.js";
 import type { RosterIndex } from "../domain/roster-index.js";
 import type { LinkSigner } from "../links.js";
-import { loggableDistricts } from "./cst-ledger.js";
 import type { Outcome, WorkflowDeps } from "./deps.js";
+import { allows, districtsFor } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 
 // Who sees what on the dashboard, and the short-lived signed link the bot sends to open it. The
@@ -26,40 +26,41 @@ export type DashboardView =
 /** The broadest view a person has: facilitator, then district, then building, else their own cycles. */
 export function defaultScope(roster: RosterIndex, personId: string): string {
   const p = roster.person(personId);
-  if (p?.roles.includes("facilitator") && roster.districtsServedBy(p.id).length > 0) return "facilitator";
-  if (p?.roles.includes("district-admin") && p.districtId) return `district:${p.districtId}`;
-  if (p?.roles.includes("building-admin") && p.buildingId) return `building:${p.buildingId}`;
+  const home = roster.district(p?.districtId ?? "");
+  const building = roster.building(p?.buildingId ?? "");
+  if (districtsFor(roster, personId, "view:facilitator").length > 0) return "facilitator";
+  if (home && allows("view:district", p, { district: home })) return `district:${home.id}`;
+  if (home && building && allows("view:building", p, { district: home, building })) {
+    return `building:${building.id}`;
+  }
   return "self";
 }
 
-/** The view the scope gives this person, or null when it is not theirs to see. */
+/** The view the scope gives this person, or null when the permission table does not give it to them. */
 export function resolveView(roster: RosterIndex, personId: string, scope: string): DashboardView | null {
   const p = roster.person(personId);
   if (!p) return null;
-  const serves = (d: District) => p.roles.includes("facilitator") && d.cst.facilitators.includes(p.id);
-  const runs = (d: District) => p.roles.includes("district-admin") && p.districtId === d.id;
   const aggregate = (districts: District[], building?: Building): DashboardView => ({
     kind: "aggregate",
     personId: p.id,
     districts,
     ...(building ? { building } : {}),
-    ledger: loggableDistricts(roster, p.id).filter((d) => districts.includes(d)),
+    ledger: districtsFor(roster, p.id, "command:cadence").filter((d) => districts.includes(d)),
   });
-  if (scope === "self") return { kind: "self", personId: p.id };
+  if (scope === "self") return allows("view:self", p) ? { kind: "self", personId: p.id } : null;
   if (scope === "facilitator") {
-    const served = roster.roster.districts.filter(serves);
+    const served = districtsFor(roster, p.id, "view:facilitator");
     return served.length > 0 ? aggregate(served) : null;
   }
   const [kind, id = ""] = scope.split(":", 2);
   if (kind === "district") {
-    const d = roster.district(id);
-    return d && (serves(d) || runs(d)) ? aggregate([d]) : null;
+    const district = roster.district(id);
+    return district && allows("view:district", p, { district }) ? aggregate([district]) : null;
   }
-  const b = kind === "building" ? roster.building(id) : undefined;
-  const d = b && roster.district(b.districtId);
-  if (!b || !d) return null;
-  const leads = p.roles.includes("building-admin") && p.buildingId === b.id;
-  return leads || serves(d) || runs(d) ? aggregate([d], b) : null;
+  const building = kind === "building" ? roster.building(id) : undefined;
+  const district = building && roster.district(building.districtId);
+  if (!building || !district) return null;
+  return allows("view:building", p, { district, building }) ? aggregate([district], building) : null;
 }
 
 export function dashboardLink(links: LinkSigner, personId: string, scope: string, now: Date): string {

@@ -3,9 +3,10 @@ import type { Feedback } from "../domain/model.js";
 import { formView, validateForm } from "../ui/forms.js";
 import type { Message } from "../ui/model.js";
 import { cycleChange, cycleFor, firstName } from "./cycles.js";
-import { type Outcome, parseCycleContext, toPerson, type WorkflowDeps } from "./deps.js";
+import { type Outcome, toPerson, type WorkflowDeps } from "./deps.js";
 import { EVIDENCE_LABELS, feedbackForm, MOMENT_LABELS, reflectionForm, SUPPORT_LABELS } from "./forms.js";
-import { alreadyClosed, notYours } from "./observations.js";
+import { alreadyClosed } from "./observations.js";
+import { refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 import { studentMentionErrors } from "./student-check.js";
 
@@ -15,8 +16,8 @@ import { studentMentionErrors } from "./student-check.js";
 
 export async function openFeedback(deps: WorkflowDeps, personId: string, context: string): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context), "observer");
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:fb.open");
+  if (!access) return refusal("not-yours");
   if (access.cycle.state !== "observed") return alreadyClosed(access.cycle);
   return {
     reply: {
@@ -37,8 +38,8 @@ export async function submitFeedback(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context), "observer");
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "form:fb.give");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "observed") return alreadyClosed(cycle);
   const parsed = validateForm(feedbackForm, values);
@@ -134,8 +135,8 @@ export async function openReflection(
   context: string,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context), "observed");
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:fb.reflect");
+  if (!access) return refusal("not-yours");
   if (access.cycle.state !== "feedback-given") return alreadyClosed(access.cycle);
   return { reply: { messages: [], form: formView(reflectionForm, context) } };
 }
@@ -148,8 +149,8 @@ export async function submitReflection(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context), "observed");
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "form:fb.reflect");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "feedback-given") return alreadyClosed(cycle);
   const parsed = validateForm(reflectionForm, values);
@@ -159,7 +160,7 @@ export async function submitReflection(
   });
   if (warned) return { reply: { messages: [], errors: warned } };
   const feedback = await deps.store.feedbackFor(district.id, cycle.id, personId);
-  if (!feedback) return notYours();
+  if (!feedback) return refusal("not-yours");
   const reflected = transition(cycle, { type: "reflect", at: now }, now);
   const coach = roster.name(cycle.observerId);
   const note: Message = {

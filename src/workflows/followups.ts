@@ -14,23 +14,11 @@ import {
   promptClosed,
   promptMessage,
 } from "./cycles.js";
-import {
-  cycleContext,
-  type Outcome,
-  parseCycleContext,
-  pausedUntil,
-  toPerson,
-  type WorkflowDeps,
-} from "./deps.js";
+import { cycleContext, type Outcome, pausedUntil, toPerson, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
 import { feedbackForm } from "./forms.js";
-import {
-  alreadyClosed,
-  dueItem,
-  EXPIRE_AFTER_SCHOOL_DAYS,
-  NUDGE_AFTER_SCHOOL_DAYS,
-  notYours,
-} from "./observations.js";
+import { alreadyClosed, dueItem, EXPIRE_AFTER_SCHOOL_DAYS, NUDGE_AFTER_SCHOOL_DAYS } from "./observations.js";
+import { refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 
 // What happens around a scheduled cycle without anyone asking: nudges, reminders, "did it
@@ -250,8 +238,8 @@ export async function happened(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context), "observer");
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:obs.happened");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "scheduled") return alreadyClosed(cycle);
   const observedAt = new Date(Math.min(Date.parse(cycle.scheduledAt!), now.getTime()));
@@ -298,8 +286,8 @@ export async function cancel(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:obs.cancel");
+  if (!access) return refusal("not-yours");
   const { cycle, district, partnerId } = access;
   if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
   const cancelled = transition(cycle, { type: "cancel" }, now);

@@ -2,7 +2,8 @@ import { isCoachbotError } from "../errors.js";
 import type { Inbound, Reply } from "../ui/model.js";
 import { type Outcome, replyText, type WorkflowDeps } from "./deps.js";
 import { MODULES } from "./modules.js";
-import type { ActionHandler, CommandHandler, SubmitHandler, WorkflowModule } from "./registry.js";
+import { precheck, refusal } from "./permissions.js";
+import type { ActionHandler, SubmitHandler, WorkflowModule } from "./registry.js";
 
 const merge = <T>(pick: (m: WorkflowModule) => Record<string, T> | undefined): Record<string, T> =>
   Object.assign({}, ...MODULES.map((m) => pick(m) ?? {}));
@@ -21,23 +22,36 @@ export function helpText(known: boolean): Outcome {
   return replyText("help", known ? `${intro}\n\nCommands:\n• help: what I can do\n${lines}` : intro);
 }
 
+/** The permission-table key of an inbound event: "command:<word>", "action:<id>" or "form:<id>". */
+function stepOf(inbound: Inbound): string {
+  switch (inbound.kind) {
+    case "command":
+      return `command:${commandWords(inbound.text)[0] ?? "help"}`;
+    case "action":
+      return `action:${inbound.action}`;
+    case "submit":
+      return `form:${inbound.form}`;
+  }
+}
+
+const commandWords = (text: string) => text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+
 /**
  * Every inbound event from every platform ends here. Who may act is checked here (never in an
- * adapter), and a step's changes are written before its reply goes back, so an acknowledged
- * submission is never lost.
+ * adapter): the permission table first, then each handler checks the relation to what it loads. A
+ * step's changes are written before its reply goes back, so an acknowledged submission is never lost.
  */
 export async function handleInbound(deps: WorkflowDeps, inbound: Inbound, now: Date): Promise<Reply> {
   const roster = await deps.roster();
-  const personId = inbound.actor.personId && roster.person(inbound.actor.personId)?.id;
-  if (!personId) {
-    if (inbound.kind === "command") return helpText(false).reply;
-    return replyText(
-      "not-in-roster",
-      "I don't have you in the coaching roster, so I can't do that. Type `help` to learn more.",
-      "warning",
-    ).reply;
+  const person = inbound.actor.personId ? roster.person(inbound.actor.personId) : undefined;
+  const refused = precheck(roster, person, stepOf(inbound));
+  if (refused === "unknown") {
+    return (inbound.kind === "command" ? unknownCommand(inbound.text) : unknownStep()).reply;
   }
-  const outcome = await route(deps, personId, inbound, now);
+  // Someone outside the roster reads help, whatever they typed; nothing else.
+  if (!person) return (inbound.kind === "command" ? helpText(false) : refusal("not-in-roster")).reply;
+  if (refused) return refusal(refused).reply;
+  const outcome = await route(deps, person.id, inbound, now);
   if (outcome.changes) {
     try {
       await deps.store.apply(outcome.changes);
@@ -53,24 +67,18 @@ export async function handleInbound(deps: WorkflowDeps, inbound: Inbound, now: D
   return outcome.reply;
 }
 
+/** Only steps the permission table names get here (precheck), so every lookup finds a handler. */
 function route(deps: WorkflowDeps, personId: string, inbound: Inbound, now: Date): Promise<Outcome> {
   switch (inbound.kind) {
     case "command": {
-      const [word = "help", ...args] = inbound.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      const [word = "help", ...args] = commandWords(inbound.text);
       if (word === "help") return Promise.resolve(helpText(true));
-      const command: CommandHandler | undefined = COMMANDS[word]?.handler;
-      return command ? command(deps, personId, args, now) : Promise.resolve(unknownCommand(inbound.text));
+      return COMMANDS[word]!.handler(deps, personId, args, now);
     }
-    case "action": {
-      const handler = ACTIONS[inbound.action];
-      return handler ? handler(deps, personId, inbound.context, now) : Promise.resolve(unknownStep());
-    }
-    case "submit": {
-      const handler = SUBMITS[inbound.form];
-      return handler
-        ? handler(deps, personId, inbound.context, inbound.values, now)
-        : Promise.resolve(unknownStep());
-    }
+    case "action":
+      return ACTIONS[inbound.action]!(deps, personId, inbound.context, now);
+    case "submit":
+      return SUBMITS[inbound.form]!(deps, personId, inbound.context, inbound.values, now);
   }
 }
 

@@ -6,6 +6,7 @@ import { feedbackModule } from "./feedback.js";
 import { followupsModule } from "./followups.js";
 import { observationsModule } from "./observations.js";
 import type { WorkflowModule } from "./registry.js";
+import { retentionModule } from "./retention.js";
 
 /** Every workflow the bot runs. Add a module here and its commands, buttons, forms and due kinds are live. */
 export const MODULES: WorkflowModule[] = [
@@ -16,4 +17,5 @@ export const MODULES: WorkflowModule[] = [
   checkinsModule,
   digestModule,
   dashboardModule,
+  retentionModule,
 ];

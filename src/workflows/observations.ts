@@ -22,16 +22,10 @@ import {
   promptClosed,
   promptMessage,
 } from "./cycles.js";
-import {
-  type Outcome,
-  parseCycleContext,
-  pausedUntil,
-  replyText,
-  toPerson,
-  type WorkflowDeps,
-} from "./deps.js";
+import { type Outcome, pausedUntil, replyText, toPerson, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
 import { DECLINE_REASONS, declineForm, scheduleForm } from "./forms.js";
+import { refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 import { studentMentionErrors } from "./student-check.js";
 
@@ -143,8 +137,8 @@ export async function pickTime(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:obs.pick-time");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
   const values = cycle.scheduledAt
@@ -180,8 +174,8 @@ export async function submitSchedule(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "form:obs.schedule");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
 
@@ -326,8 +320,8 @@ export function confirmation(
 /** "Not this cycle": open the reason form. */
 export async function declineStart(deps: WorkflowDeps, personId: string, context: string): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:obs.decline");
+  if (!access) return refusal("not-yours");
   if (access.cycle.state !== "prompted") return alreadyClosed(access.cycle);
   return { reply: { messages: [], form: formView(declineForm, context) } };
 }
@@ -340,8 +334,8 @@ export async function submitDecline(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "form:obs.decline");
+  if (!access) return refusal("not-yours");
   const { cycle, district, partnerId } = access;
   if (cycle.state !== "prompted") return alreadyClosed(cycle);
   const parsed = validateForm(declineForm, values);
@@ -379,8 +373,8 @@ export async function snooze(
   now: Date,
 ): Promise<Outcome> {
   const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, parseCycleContext(context));
-  if (!access) return notYours();
+  const access = await cycleFor(deps, roster, personId, context, "action:obs.snooze");
+  if (!access) return refusal("not-yours");
   const { cycle, district } = access;
   if (cycle.state !== "prompted") return alreadyClosed(cycle);
   const back = addSchoolDays(district, now, SNOOZE_SCHOOL_DAYS);
@@ -418,14 +412,6 @@ export async function snooze(
     },
     reply: { messages: [] },
   };
-}
-
-export function notYours(): Outcome {
-  return replyText(
-    "not-yours",
-    "That button isn't for you, or it has expired. Type `status` to see what's waiting for you.",
-    "warning",
-  );
 }
 
 export function alreadyClosed(cycle: Cycle): Outcome {

@@ -130,6 +130,15 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
+    it("makes erasures final without losing what is stored", async () => {
+      await store.putDoc("person-state", "ann", { pausedUntil: "2026-10-01" });
+      await store.deleteDoc("person-state", "ann");
+      await store.putDoc("person-state", "bob", { pausedUntil: "2026-11-01" });
+      await expect(store.finishErasure()).resolves.toBeUndefined();
+      expect(await store.getDoc("person-state", "ann")).toBeNull();
+      expect(await store.getDoc("person-state", "bob")).toEqual({ pausedUntil: "2026-11-01" });
+    });
+
     describe("roster", () => {
       it("is null before the first replace, then round-trips", async () => {
         expect(await store.getRoster()).toBeNull();
@@ -198,6 +207,8 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
           due: [due("remind:c1", T0)],
           cancelDue: [],
           outbox: [outbox("new", T0), outbox("existing", T0 + HOUR)],
+          deleteOutbox: ["existing"],
+          pruneOutboxBefore: T0 + 99 * HOUR,
         };
         await expectConflict(store.apply(stale));
         expect(await store.getCycle(D, "c1")).toEqual(cycle("c1", { version: 1 }));
@@ -358,6 +369,16 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         ]);
         expect(await store.listDocs("install")).toEqual([{ id: "u1", value: { team: "T1" } }]);
         expect(await store.listDocs("empty")).toEqual([]);
+      });
+
+      it("lists the namespaces that hold a document, sorted, and forgets an emptied one", async () => {
+        expect(await store.docNamespaces()).toEqual([]);
+        await store.putDoc("local-inbox:ann@x.org", "00000001", { text: "hi" });
+        await store.putDoc("identity", "u1", { email: "a@x.org" });
+        await store.putDoc("identity", "u2", { email: "b@x.org" });
+        expect(await store.docNamespaces()).toEqual(["identity", "local-inbox:ann@x.org"]);
+        await store.deleteDoc("local-inbox:ann@x.org", "00000001");
+        expect(await store.docNamespaces()).toEqual(["identity"]);
       });
     });
 
@@ -560,6 +581,39 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         expect(await store.claimOutbox(T0 + 60_000, 10, 1_000)).toMatchObject([{ key: "m", attempts: 2 }]);
       });
 
+      it("hands a claim back without counting the attempt, due again at the given time", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [entry] = await store.claimOutbox(T0, 10, 1_000);
+        await store.releaseOutbox(entry!, T0 + 5_000, "waiting for the rate limit of slack:T1");
+        // The claim undone, and nothing else: no lease, the attempt given back, the new time and why.
+        const { leaseUntilMs, ...unclaimed } = entry!;
+        expect(leaseUntilMs).toBe(T0 + 1_000);
+        expect(await store.getOutbox(D, "m")).toStrictEqual({
+          ...unclaimed,
+          attempts: 0,
+          nextAttemptMs: T0 + 5_000,
+          lastError: "waiting for the rate limit of slack:T1",
+        });
+        expect(await store.claimOutbox(T0 + 4_999, 10, 1_000)).toEqual([]);
+        expect(await store.claimOutbox(T0 + 5_000, 10, 1_000)).toMatchObject([{ key: "m", attempts: 1 }]);
+      });
+
+      it("ignores a release from a stale claimer, or of an entry no longer pending", async () => {
+        await apply({ outbox: [outbox("m", T0)] });
+        const [stale] = await store.claimOutbox(T0, 10, 1_000);
+        const [current] = await store.claimOutbox(T0 + 1_000, 10, 1_000);
+        await store.releaseOutbox(stale!, T0, "late");
+        expect(await store.getOutbox(D, "m")).toEqual(current);
+        await store.markSent(current!, "ref", T0 + 1_001);
+        await store.releaseOutbox(current!, T0, "after sent");
+        expect(await store.getOutbox(D, "m")).toMatchObject({
+          state: "sent",
+          attempts: 2,
+          platformRef: "ref",
+        });
+        expect(await store.outboxCounts()).toEqual({ pending: 0, sent: 1, dead: 0 });
+      });
+
       it("marks an entry dead with its reason", async () => {
         await apply({ outbox: [outbox("m", T0)] });
         const [entry] = await store.claimOutbox(T0, 10, 1_000);
@@ -592,6 +646,55 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         expect(await keys("dead", 10)).toEqual(["d1"]);
         expect((await store.listOutbox("pending", 10))[2]?.districtId).toBe(OTHER);
         expect(await store.outboxCounts()).toEqual({ pending: 3, sent: 2, dead: 1 });
+      });
+
+      it("deletes entries named in a ChangeSet in any state, before its inserts, leaving other districts'", async () => {
+        await apply({ outbox: ["p", "s", "d", "keep"].map((key) => outbox(key, T0)) });
+        await apply({ districtId: OTHER, outbox: [outbox("p", T0, { districtId: OTHER })] });
+        const claimed = await store.claimOutbox(T0, 10, 1_000);
+        const entry = (key: string) => claimed.find((e) => e.districtId === D && e.key === key)!;
+        await store.markSent(entry("s"), "ref", T0 + 1);
+        await store.markDead(entry("d"), "gone", T0 + 1);
+        await store.markRetry(entry("p"), T0 + 5, "busy");
+        await apply({ deleteOutbox: ["p", "s", "d", "never"], outbox: [outbox("d", T0 + 7)] });
+        for (const key of ["p", "s"]) expect(await store.getOutbox(D, key)).toBeNull();
+        // Deleted first, so the same key enqueues a new entry.
+        expect(await store.getOutbox(D, "d")).toMatchObject({
+          state: "pending",
+          attempts: 0,
+          nextAttemptMs: T0 + 7,
+        });
+        expect(await store.getOutbox(OTHER, "p")).not.toBeNull();
+        expect(await store.outboxCounts()).toEqual({ pending: 3, sent: 0, dead: 0 });
+        expect((await store.listOutbox("sent", 10)).map((e) => e.key)).toEqual([]);
+        const again = await store.claimOutbox(T0 + 99_000, 10, 1_000);
+        expect(
+          again
+            .filter((e) => e.districtId === D)
+            .map((e) => e.key)
+            .sort(),
+        ).toEqual(["d", "keep"]);
+      });
+
+      it("prunes the district's sent and dead entries closed before a time, never pending ones", async () => {
+        await apply({
+          outbox: ["old-sent", "new-sent", "old-dead", "pending"].map((key) => outbox(key, T0)),
+        });
+        await apply({ districtId: OTHER, outbox: [outbox("old-sent", T0, { districtId: OTHER })] });
+        const claimed = await store.claimOutbox(T0, 10, 1_000);
+        const entry = (district: string, key: string) =>
+          claimed.find((e) => e.districtId === district && e.key === key)!;
+        await store.markSent(entry(D, "old-sent"), "r1", T0 + 10);
+        await store.markSent(entry(OTHER, "old-sent"), "r2", T0 + 10);
+        await store.markDead(entry(D, "old-dead"), "gone", T0 + 19);
+        await store.markSent(entry(D, "new-sent"), "r3", T0 + 20);
+        await apply({ pruneOutboxBefore: T0 + 20 });
+        expect(await store.getOutbox(D, "old-sent")).toBeNull();
+        expect(await store.getOutbox(D, "old-dead")).toBeNull();
+        expect(await store.getOutbox(OTHER, "old-sent")).toMatchObject({ state: "sent" });
+        expect(await store.getOutbox(D, "new-sent")).toMatchObject({ state: "sent" });
+        expect(await store.getOutbox(D, "pending")).toMatchObject({ state: "pending" });
+        expect(await store.outboxCounts()).toEqual({ pending: 1, sent: 2, dead: 0 });
       });
 
       it("never gives the same entry to two concurrent claimers", async () => {

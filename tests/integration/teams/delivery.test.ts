@@ -121,14 +121,15 @@ describe("Teams delivery", () => {
     expect(await deliver()).toMatchObject({ sent: 0, retried: 1 });
     expect(writesTo(EMILY.chat)).toHaveLength(before + 1); // botbuilder did not retry by itself
     const pending = await entry(key);
-    expect(pending).toMatchObject({ state: "pending", attempts: 1 });
+    // A 429 is a wait, not a failure: the claim is handed back without using an attempt.
+    expect(pending).toMatchObject({ state: "pending", attempts: 0 });
     expect(pending?.lastError).toMatch(/429/);
     expect(pending!.nextAttemptMs).toBeGreaterThanOrEqual(startedMs + 1000);
 
     await delay(Math.max(0, pending!.nextAttemptMs - Date.now()) + 50);
     expect(await deliver()).toMatchObject({ sent: 1 });
     expect(writesTo(EMILY.chat)).toHaveLength(before + 2);
-    expect(await entry(key)).toMatchObject({ state: "sent", attempts: 2 });
+    expect(await entry(key)).toMatchObject({ state: "sent", attempts: 1 });
   });
 
   it("retries a 503 later without marking anything dead", async () => {

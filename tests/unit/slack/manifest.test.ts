@@ -11,9 +11,19 @@ describe("the Slack app manifest", () => {
   const m = slackManifest(`${URL_BASE}/`);
 
   it("asks only for the scopes the adapter uses", () => {
-    // chat.postMessage/update, /coach, message.im, conversations.open, users.info, users.lookupByEmail
+    // chat.postMessage/update, /coach, message.im, conversations.open, users.info, users.lookupByEmail,
+    // and conversations.history (DMs and leadership channels) to find a message sent before a crash
     expect([...m.oauth_config.scopes.bot].sort()).toEqual(
-      ["chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email"].sort(),
+      [
+        "channels:history",
+        "chat:write",
+        "commands",
+        "groups:history",
+        "im:history",
+        "im:write",
+        "users:read",
+        "users:read.email",
+      ].sort(),
     );
     expect(BOT_SCOPES).toEqual(m.oauth_config.scopes.bot);
   });
