@@ -1,10 +1,10 @@
-import type { Cycle, District } from "../domain/model.js";
+import type { Cycle, CycleState, District } from "../domain/model.js";
 import type { RosterIndex } from "../domain/roster-index.js";
 import type { ChangeSet } from "../store/port.js";
 import type { Message } from "../ui/model.js";
-import { cycleContext, parseCycleContext, type WorkflowDeps } from "./deps.js";
+import { cycleContext, type Outcome, parseCycleContext, replyText, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
-import { allows, type Step } from "./permissions.js";
+import { allows, refusal, type Step } from "./permissions.js";
 
 // Shared pieces of the observation cycle: loading a cycle for someone who acts on it, and
 // the words every cycle message uses.
@@ -112,4 +112,30 @@ export function cycleDueKeys(cycleId: string): string[] {
 /** A ChangeSet that moves one cycle from the version it was read at. */
 export function cycleChange(districtId: string, before: Cycle, after: Cycle): ChangeSet {
   return { districtId, cycles: [{ cycle: after, expectedVersion: before.version }] };
+}
+
+export function alreadyClosed(cycle: Cycle): Outcome {
+  return replyText(
+    `closed:${cycle.id}`,
+    `That observation is already ${cycle.state.replace("-", " ")}. Type \`status\` to see what's next.`,
+    "info",
+  );
+}
+
+/**
+ * Every step on a cycle starts here: the cycle behind the button or form, for someone the step
+ * allows, while the cycle is in one of `states`; otherwise the reply that refuses.
+ */
+export async function openStep(
+  deps: WorkflowDeps,
+  personId: string,
+  context: string,
+  step: Step,
+  states: readonly CycleState[],
+): Promise<({ roster: RosterIndex } & CycleAccess) | { refused: Outcome }> {
+  const roster = await deps.roster();
+  const access = await cycleFor(deps, roster, personId, context, step);
+  if (!access) return { refused: refusal("not-yours") };
+  if (!states.includes(access.cycle.state)) return { refused: alreadyClosed(access.cycle) };
+  return { roster, ...access };
 }

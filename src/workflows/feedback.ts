@@ -2,10 +2,9 @@ import { transition } from "../domain/cycle.js";
 import type { Feedback } from "../domain/model.js";
 import { formView, validateForm } from "../ui/forms.js";
 import type { Message } from "../ui/model.js";
-import { cycleChange, cycleFor, firstName } from "./cycles.js";
+import { cycleChange, firstName, openStep } from "./cycles.js";
 import { type Outcome, toPerson, type WorkflowDeps } from "./deps.js";
 import { EVIDENCE_LABELS, feedbackForm, MOMENT_LABELS, reflectionForm, SUPPORT_LABELS } from "./forms.js";
-import { alreadyClosed } from "./observations.js";
 import { refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 import { studentMentionErrors } from "./student-check.js";
@@ -15,16 +14,15 @@ import { studentMentionErrors } from "./student-check.js";
 // aggregates of it ever leave the pair.
 
 export async function openFeedback(deps: WorkflowDeps, personId: string, context: string): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:fb.open");
-  if (!access) return refusal("not-yours");
-  if (access.cycle.state !== "observed") return alreadyClosed(access.cycle);
+  const opened = await openStep(deps, personId, context, "action:fb.open", ["observed"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle } = opened;
   return {
     reply: {
       messages: [],
       form: formView(feedbackForm, context, {
-        intro: `For ${roster.name(access.cycle.observedId)}, private to the two of you. Start with a strength, then one growth step.`,
-        values: { focus: access.cycle.focus, evidence: ["observation"] },
+        intro: `For ${roster.name(cycle.observedId)}, private to the two of you. Start with a strength, then one growth step.`,
+        values: { focus: cycle.focus, evidence: ["observation"] },
       }),
     },
   };
@@ -37,11 +35,9 @@ export async function submitFeedback(
   values: Record<string, unknown>,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "form:fb.give");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "observed") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "form:fb.give", ["observed"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district } = opened;
   const parsed = validateForm(feedbackForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const f = parsed.data;
@@ -134,10 +130,8 @@ export async function openReflection(
   personId: string,
   context: string,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:fb.reflect");
-  if (!access) return refusal("not-yours");
-  if (access.cycle.state !== "feedback-given") return alreadyClosed(access.cycle);
+  const opened = await openStep(deps, personId, context, "action:fb.reflect", ["feedback-given"]);
+  if ("refused" in opened) return opened.refused;
   return { reply: { messages: [], form: formView(reflectionForm, context) } };
 }
 
@@ -148,11 +142,9 @@ export async function submitReflection(
   values: Record<string, unknown>,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "form:fb.reflect");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "feedback-given") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "form:fb.reflect", ["feedback-given"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district } = opened;
   const parsed = validateForm(reflectionForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const warned = await studentMentionErrors(deps, roster, `${cycle.id}:reflect`, {

@@ -9,16 +9,15 @@ import {
   cycleChange,
   cycleDueKeys,
   cycleFacts,
-  cycleFor,
   firstName,
+  openStep,
   promptClosed,
   promptMessage,
 } from "./cycles.js";
 import { cycleContext, type Outcome, pausedUntil, toPerson, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
 import { feedbackForm } from "./forms.js";
-import { alreadyClosed, dueItem, EXPIRE_AFTER_SCHOOL_DAYS, NUDGE_AFTER_SCHOOL_DAYS } from "./observations.js";
-import { refusal } from "./permissions.js";
+import { dueItem, EXPIRE_AFTER_SCHOOL_DAYS, NUDGE_AFTER_SCHOOL_DAYS } from "./observations.js";
 import type { WorkflowModule } from "./registry.js";
 
 // What happens around a scheduled cycle without anyone asking: nudges, reminders, "did it
@@ -237,11 +236,9 @@ export async function happened(
   context: string,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:obs.happened");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "scheduled") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "action:obs.happened", ["scheduled"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district } = opened;
   const observedAt = new Date(Math.min(Date.parse(cycle.scheduledAt!), now.getTime()));
   const observed = transition(cycle, { type: "confirm", observedAt }, now);
   return {
@@ -285,11 +282,9 @@ export async function cancel(
   context: string,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:obs.cancel");
-  if (!access) return refusal("not-yours");
-  const { cycle, district, partnerId } = access;
-  if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "action:obs.cancel", ["prompted", "scheduled"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district, partnerId } = opened;
   const cancelled = transition(cycle, { type: "cancel" }, now);
   const text = `${roster.name(personId)} cancelled the observation${cycle.scheduledAt ? ` of ${formatWhen(district, cycle.scheduledAt)}` : ""}. The next cycle will come around as usual.`;
   return {

@@ -16,16 +16,15 @@ import type { Message } from "../ui/model.js";
 import {
   cycleChange,
   cycleFacts,
-  cycleFor,
   firstName,
   OBSERVATION_MINUTES,
+  openStep,
   promptClosed,
   promptMessage,
 } from "./cycles.js";
-import { type Outcome, pausedUntil, replyText, toPerson, type WorkflowDeps } from "./deps.js";
+import { type Outcome, pausedUntil, toPerson, type WorkflowDeps } from "./deps.js";
 import { formatWhen } from "./format.js";
 import { DECLINE_REASONS, declineForm, scheduleForm } from "./forms.js";
-import { refusal } from "./permissions.js";
 import type { WorkflowModule } from "./registry.js";
 import { studentMentionErrors } from "./student-check.js";
 
@@ -136,11 +135,9 @@ export async function pickTime(
   context: string,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:obs.pick-time");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "action:obs.pick-time", ["prompted", "scheduled"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district } = opened;
   const values = cycle.scheduledAt
     ? { date: localDate(district, new Date(cycle.scheduledAt)), time: localTime(district, cycle) }
     : { date: localDate(district, nextAllowed(district, now) ?? now) };
@@ -173,11 +170,9 @@ export async function submitSchedule(
   values: Record<string, unknown>,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "form:obs.schedule");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "prompted" && cycle.state !== "scheduled") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "form:obs.schedule", ["prompted", "scheduled"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district } = opened;
 
   const parsed = validateForm(scheduleForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
@@ -319,10 +314,8 @@ export function confirmation(
 
 /** "Not this cycle": open the reason form. */
 export async function declineStart(deps: WorkflowDeps, personId: string, context: string): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:obs.decline");
-  if (!access) return refusal("not-yours");
-  if (access.cycle.state !== "prompted") return alreadyClosed(access.cycle);
+  const opened = await openStep(deps, personId, context, "action:obs.decline", ["prompted"]);
+  if ("refused" in opened) return opened.refused;
   return { reply: { messages: [], form: formView(declineForm, context) } };
 }
 
@@ -333,11 +326,9 @@ export async function submitDecline(
   values: Record<string, unknown>,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "form:obs.decline");
-  if (!access) return refusal("not-yours");
-  const { cycle, district, partnerId } = access;
-  if (cycle.state !== "prompted") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "form:obs.decline", ["prompted"]);
+  if ("refused" in opened) return opened.refused;
+  const { roster, cycle, district, partnerId } = opened;
   const parsed = validateForm(declineForm, values);
   if (!parsed.ok) return { reply: { messages: [], errors: parsed.errors } };
   const reason = parsed.data.reason as keyof typeof DECLINE_REASONS;
@@ -372,11 +363,9 @@ export async function snooze(
   context: string,
   now: Date,
 ): Promise<Outcome> {
-  const roster = await deps.roster();
-  const access = await cycleFor(deps, roster, personId, context, "action:obs.snooze");
-  if (!access) return refusal("not-yours");
-  const { cycle, district } = access;
-  if (cycle.state !== "prompted") return alreadyClosed(cycle);
+  const opened = await openStep(deps, personId, context, "action:obs.snooze", ["prompted"]);
+  if ("refused" in opened) return opened.refused;
+  const { cycle, district } = opened;
   const back = addSchoolDays(district, now, SNOOZE_SCHOOL_DAYS);
   return {
     changes: {
@@ -412,14 +401,6 @@ export async function snooze(
     },
     reply: { messages: [] },
   };
-}
-
-export function alreadyClosed(cycle: Cycle): Outcome {
-  return replyText(
-    `closed:${cycle.id}`,
-    `That observation is already ${cycle.state.replace("-", " ")}. Type \`status\` to see what's next.`,
-    "info",
-  );
 }
 
 export const observationsModule: WorkflowModule = {
