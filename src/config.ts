@@ -47,6 +47,23 @@ const EnvSchema = z.object({
   SLACK_CLIENT_ID: optionalString,
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
+  SLACK_TOKEN_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v, ctx) => {
+        const keys = v.split(",").map((k) => Buffer.from(k.trim(), "base64"));
+        if (keys.some((k) => k.length !== 32)) {
+          ctx.addIssue({
+            code: "custom",
+            message: "each key must be 32 bytes, base64-encoded (44 characters)",
+          });
+          return z.NEVER;
+        }
+        return keys;
+      })
+      .optional(),
+  ),
   SLACK_APP_TOKEN: z.preprocess(
     blankToUndefined,
     z.string().startsWith("xapp-", "must be an app-level token starting with xapp-").optional(),
@@ -86,7 +103,8 @@ type Env = z.infer<typeof EnvSchema>;
 export interface SlackConfig {
   signingSecret: string;
   botToken?: string;
-  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  /** tokenKeys: seal stored installations; the first seals, all open (rotation). */
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string; tokenKeys: Buffer[] };
   appToken?: string;
   apiUrl?: string;
 }
@@ -131,6 +149,8 @@ const FIXES: Record<string, string> = {
   REDIS_URL: "set REDIS_URL=redis://host:6379, or unset it to use the embedded SQLite store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
   SLACK_APP_TOKEN: "create an app-level token with connections:write under Basic Information",
+  SLACK_TOKEN_KEY:
+    "set SLACK_TOKEN_KEY to `openssl rand -base64 32` (to rotate: the new key, a comma, then the old one)",
   DASHBOARD_SECRET: "set DASHBOARD_SECRET to a random string, e.g. `openssl rand -hex 32`",
   PRIVACY_MIN_GROUP: "set PRIVACY_MIN_GROUP=5 (the default) or another whole number of people",
   RETENTION_MONTHS: "set RETENTION_MONTHS=13 (the default) or another whole number of months",
@@ -250,6 +270,13 @@ function slackConfig(e: Env, problems: Problem[]): SlackConfig | undefined {
       fix: "set all three, or none of them and SLACK_BOT_TOKEN for a single workspace",
     });
   }
+  if (anyOauth && !e.SLACK_TOKEN_KEY) {
+    problems.push({
+      variable: "SLACK_TOKEN_KEY",
+      message: "is required with OAuth: the bot tokens of installed workspaces are stored encrypted with it",
+      fix: FIXES.SLACK_TOKEN_KEY!,
+    });
+  }
   if (!anyOauth && !e.SLACK_BOT_TOKEN) {
     problems.push({
       variable: "SLACK_BOT_TOKEN",
@@ -266,6 +293,7 @@ function slackConfig(e: Env, problems: Problem[]): SlackConfig | undefined {
             clientId: e.SLACK_CLIENT_ID ?? "",
             clientSecret: e.SLACK_CLIENT_SECRET ?? "",
             stateSecret: e.SLACK_STATE_SECRET ?? "",
+            tokenKeys: e.SLACK_TOKEN_KEY ?? [],
           },
         }
       : {}),
@@ -311,6 +339,6 @@ function teamsConfig(e: Env, production: boolean, problems: Problem[]): TeamsCon
 
 /** Never echo secrets back in an error message. */
 function clip(value: string, variable: string): string {
-  if (/TOKEN|SECRET|PASSWORD/i.test(variable)) return `${value.slice(0, 5)}…`;
+  if (/TOKEN|SECRET|PASSWORD|KEY/i.test(variable)) return `${value.slice(0, 5)}…`;
   return value.length > 60 ? `${value.slice(0, 60)}…` : value;
 }

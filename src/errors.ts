@@ -9,7 +9,8 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "DELIVERY_PERMANENT"
-  | "DELIVERY_RETRYABLE";
+  | "DELIVERY_RETRYABLE"
+  | "INSTALL_UNREADABLE";
 
 export class CoachbotError extends Error {
   constructor(

@@ -4,6 +4,7 @@ import { SlackDelivery } from "./delivery.js";
 import { registerHandlers } from "./handlers.js";
 import { boltLogger } from "./logger.js";
 import { SlackPeople } from "./people.js";
+import { sealer } from "./sealed.js";
 import { createTransport } from "./transport.js";
 import { clientOptions, installedWorkspaces, tokenWorkspace } from "./workspaces.js";
 
@@ -16,7 +17,9 @@ export function createSlackAdapter(config: SlackConfig, ctx: AdapterContext): Pl
   const logger = ctx.logger.child({ platform: "slack" });
   const bolt = boltLogger(logger);
   const options = clientOptions(config.apiUrl, bolt);
-  const installs = config.oauth ? installedWorkspaces(ctx.store, options) : null;
+  const installs = config.oauth
+    ? installedWorkspaces(ctx.store, options, sealer(config.oauth.tokenKeys))
+    : null;
   const single = installs ? null : tokenWorkspace(config.botToken ?? "", options, logger);
   const workspaces = installs?.workspaces ?? single!.workspaces;
 

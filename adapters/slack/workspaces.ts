@@ -8,6 +8,7 @@ import {
 import type { Logger } from "../../src/log.js";
 import type { Store } from "../../src/store/port.js";
 import { toDeliveryError } from "./errors.js";
+import type { Sealed, Sealer } from "./sealed.js";
 
 // The workspaces the app can act in and one Web API client per workspace: one token from the
 // environment (SLACK_BOT_TOKEN), or the installations OAuth stored (one per workspace).
@@ -69,23 +70,31 @@ export function tokenWorkspace(token: string, options: webApi.WebClientOptions, 
   return { workspaces, authorize };
 }
 
-/** OAuth: installations kept in the Store by workspace (team) id; org-wide installs by enterprise id. */
-export function installedWorkspaces(store: Store, options: webApi.WebClientOptions) {
+/**
+ * OAuth: installations kept in the Store, sealed, by workspace (team) id; org-wide installs by
+ * enterprise id.
+ */
+export function installedWorkspaces(store: Store, options: webApi.WebClientOptions, sealer: Sealer) {
   const clients = new Map<string, { token: string; client: webApi.WebClient }>();
   const idOf = (q: { isEnterpriseInstall?: boolean; teamId?: string; enterpriseId?: string }) =>
     (q.isEnterpriseInstall ? q.enterpriseId : q.teamId) ?? "";
+  const read = async (id: string) => {
+    const doc = await store.getDoc(INSTALLATIONS, id);
+    return doc === null ? null : sealer.open<Installation>(id, doc);
+  };
 
   const installationStore: InstallationStore = {
     async storeInstallation(i) {
+      const enterprise = i.isEnterpriseInstall ?? false;
       const id = idOf({
-        isEnterpriseInstall: i.isEnterpriseInstall ?? false,
+        isEnterpriseInstall: enterprise,
         teamId: i.team?.id,
         enterpriseId: i.enterprise?.id,
       });
-      await store.putDoc(INSTALLATIONS, id, i);
+      await store.putDoc(INSTALLATIONS, id, sealer.seal(id, i, enterprise));
     },
     async fetchInstallation(query) {
-      const found = await store.getDoc<Installation>(INSTALLATIONS, idOf(query));
+      const found = await read(idOf(query));
       if (!found) throw new Error(`coachbot is not installed in Slack workspace ${idOf(query)}`);
       return found;
     },
@@ -96,13 +105,13 @@ export function installedWorkspaces(store: Store, options: webApi.WebClientOptio
 
   const workspaces: Workspaces = {
     async teams() {
-      return (await store.listDocs<Installation>(INSTALLATIONS))
-        .filter((d) => !d.value.isEnterpriseInstall)
+      return (await store.listDocs<Sealed>(INSTALLATIONS))
+        .filter((d) => !d.value.enterprise)
         .map((d) => d.id);
     },
     async client(teamId) {
       // Read every time: another process may have seen the workspace uninstall or reinstall.
-      const token = (await store.getDoc<Installation>(INSTALLATIONS, teamId))?.bot?.token;
+      const token = (await read(teamId))?.bot?.token;
       if (!token) return null;
       const cached = clients.get(teamId);
       if (cached?.token === token) return cached.client;

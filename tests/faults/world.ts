@@ -1,10 +1,10 @@
 // A generated deployment for the fault tests: districts of peer-to-peer pairs, each district in its
 // own Slack workspace (OAuth installs), so that our per-workspace rate limit (100 posts a minute)
 // does not make a 2,000-prompt fan-out take twenty minutes.
-import { INSTALLATIONS } from "../../adapters/slack/workspaces.js";
 import { manualTime } from "../../src/clock.js";
 import type { Store } from "../../src/store/port.js";
 import type { FakeSlack, FakeUser } from "../fixtures/fake-slack.js";
+import { OAUTH_ENV, putInstall } from "../fixtures/slack-oauth.js";
 
 export interface WorldOptions {
   districts: number;
@@ -86,25 +86,13 @@ export function addWorkspaces(fake: FakeSlack, world: World): void {
 /** What the service needs in its store: the OAuth installs, and where its manual clock starts. */
 export async function seedStore(store: Store, world: World, clockAt?: string): Promise<void> {
   for (const w of world.workspaces) {
-    await store.putDoc(INSTALLATIONS, w.teamId, {
-      team: { id: w.teamId, name: w.teamId },
-      // The fake's default bot user for the workspace.
-      bot: { token: w.token, userId: `UBOT${w.teamId}`, id: `B${w.teamId}`, scopes: ["chat:write"] },
-      tokenType: "bot",
-      isEnterpriseInstall: false,
-      appId: "A0COACHBOT",
-      authVersion: "v2",
-    });
+    await putInstall(store, w.teamId, w.token);
   }
   if (clockAt) await manualTime(store).set!(new Date(clockAt));
 }
 
 /** Multi-workspace Slack: tokens come from the installs seedStore wrote. */
-export const OAUTH_ENV = {
-  SLACK_CLIENT_ID: "111.222",
-  SLACK_CLIENT_SECRET: "client-secret",
-  SLACK_STATE_SECRET: "state-secret-for-tests",
-};
+export { OAUTH_ENV };
 
 /** The environment a `coachbot start` child needs for this world on the fake Slack. */
 export function slackEnv(fake: FakeSlack): Record<string, string> {

@@ -59,6 +59,24 @@ describe("parseConfig", () => {
     expect(problems({ SLACK_SIGNING_SECRET: "s", SLACK_CLIENT_ID: "1" })).toMatch(/go together/);
   });
 
+  it("requires SLACK_TOKEN_KEY with OAuth, 32 bytes per key, and never echoes it", () => {
+    const oauth = {
+      SLACK_SIGNING_SECRET: "s",
+      SLACK_CLIENT_ID: "1",
+      SLACK_CLIENT_SECRET: "c",
+      SLACK_STATE_SECRET: "st",
+    };
+    expect(problems(oauth)).toMatch(/SLACK_TOKEN_KEY is required with OAuth.*openssl rand -base64 32/);
+    const short = "c2hvcnQta2V5LXNob3J0LWtleQ==";
+    const message = problems({ ...oauth, SLACK_TOKEN_KEY: short });
+    expect(message).toMatch(/SLACK_TOKEN_KEY each key must be 32 bytes/);
+    expect(message).not.toContain(short.slice(5));
+    const a = Buffer.alloc(32, 1).toString("base64");
+    const b = Buffer.alloc(32, 2).toString("base64");
+    const keys = parseConfig({ ...oauth, SLACK_TOKEN_KEY: `${a}, ${b}` }, opts).slack?.oauth?.tokenKeys;
+    expect(keys?.map((k) => k[0])).toEqual([1, 2]);
+  });
+
   it("configures single-workspace Slack and turns the local chat off", () => {
     const c = parseConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }, opts);
     expect(c.slack?.botToken).toBe("xoxb-1");

@@ -1,7 +1,9 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { BOT_SCOPES } from "../../../adapters/slack/manifest.js";
+import { sealer } from "../../../adapters/slack/sealed.js";
 import { dmChannel, type FakeUser } from "../../fixtures/fake-slack.js";
+import { OAUTH_ENV } from "../../fixtures/slack-oauth.js";
 import { eventually, slackTestbed, USERS } from "./harness.js";
 import { textOf } from "./payloads.js";
 
@@ -30,11 +32,7 @@ const t = slackTestbed({
     { teamId: A, token: "xoxb-prairie", users: PEOPLE_A, channels: { C0PVDLT01: "member" } },
     { teamId: B, token: "xoxb-cedar", users: PEOPLE_B },
   ],
-  env: {
-    SLACK_CLIENT_ID: "111.222",
-    SLACK_CLIENT_SECRET: "client-secret",
-    SLACK_STATE_SECRET: "state-secret-for-tests",
-  },
+  env: OAUTH_ENV,
 });
 
 async function install(teamId: string): Promise<void> {
@@ -68,14 +66,17 @@ const received = (p: FakeUser) =>
     .filter((t) => / for U/.test(t));
 
 describe("OAuth installs", () => {
-  it("installs two workspaces through /slack/install and keeps their tokens in the store", async () => {
+  it("installs two workspaces through /slack/install and keeps their tokens in the store, sealed", async () => {
     await install(A);
     await install(B);
-    const stored = await t.slack.service.store.listDocs<{ bot?: { token: string } }>("slack-installations");
-    expect(stored.map((d) => [d.id, d.value.bot?.token]).sort()).toEqual([
-      [B, "xoxb-cedar"],
-      [A, "xoxb-prairie"],
-    ]);
+    const stored = await t.slack.service.store.listDocs("slack-installations");
+    expect(stored.map((d) => d.id).sort()).toEqual([B, A]);
+    // What a copied database holds: no token, nothing readable without SLACK_TOKEN_KEY.
+    const raw = JSON.stringify(stored);
+    expect(raw).not.toMatch(/xoxb-|"token"/);
+    const keys = [Buffer.from(OAUTH_ENV.SLACK_TOKEN_KEY, "base64")];
+    const opened = stored.map((d) => sealer(keys).open<{ bot?: { token: string } }>(d.id, d.value));
+    expect(opened.map((i) => i.bot?.token).sort()).toEqual(["xoxb-cedar", "xoxb-prairie"]);
     expect(t.fake.callsTo("oauth.v2.access")).toHaveLength(2);
   });
 

@@ -39,7 +39,7 @@ describe("createSlackAdapter", () => {
   });
 
   it("refuses Socket Mode with OAuth, naming the fix", () => {
-    const oauth = { clientId: "1.2", clientSecret: "c", stateSecret: "st" };
+    const oauth = { clientId: "1.2", clientSecret: "c", stateSecret: "st", tokenKeys: [Buffer.alloc(32)] };
     expect(() => createSlackAdapter({ signingSecret: "s", appToken: "xapp-1", oauth }, ctx)).toThrow(
       /SLACK_APP_TOKEN \(Socket Mode\) is for one workspace/,
     );
