@@ -9,12 +9,20 @@ import type { Workspaces } from "./workspaces.js";
 
 // Who a Slack user is in the roster, and where a roster person is in Slack. The roster's
 // `slack` id wins; otherwise people are matched by e-mail (users.info / users.lookupByEmail)
-// once, and the link is kept in the Store so the look-up is not repeated.
+// once, and the link is kept in the Store so the look-up is not repeated. Someone found in no
+// workspace (a Teams district's teacher, say) is remembered as absent for a day, so delivery to
+// them does not ask every workspace again each time.
 
 /** Roster person id -> where they are in Slack. */
 const PEOPLE = "slack-people";
 /** "<team>:<user>" -> who that user is in the roster, and the bot's DM with them. */
 const USERS = "slack-users";
+/** Roster person id -> the workspaces they were looked for in and not found, and until when that holds. */
+const ABSENT = "slack-absent";
+/** District id -> how many of its people were linked through each workspace. */
+const DISTRICT_TEAMS = "slack-district-teams";
+/** Long enough to spare every workspace a look-up per message, short enough to find a newcomer. */
+const ABSENT_FOR_MS = 24 * 60 * 60 * 1000;
 
 interface PersonLink {
   teamId: string;
@@ -26,13 +34,20 @@ interface UserLink {
   dm?: string;
 }
 
+interface Absent {
+  teams: string[];
+  untilMs: number;
+}
+
+type TeamCounts = Record<string, number>;
+
 const NOT_FOUND = new Set(["user_not_found", "users_not_found"]);
 /** How many of a district's people are looked up to find its workspace before giving up. */
 const DISTRICT_PROBES = 3;
 
 export class SlackPeople {
   constructor(
-    private readonly ctx: Pick<AdapterContext, "store" | "roster">,
+    private readonly ctx: Pick<AdapterContext, "store" | "roster" | "now">,
     private readonly workspaces: Workspaces,
     private readonly logger: Logger,
   ) {}
@@ -62,6 +77,10 @@ export class SlackPeople {
     const teams = await this.workspaces.teams();
     const known = await this.store.getDoc<PersonLink>(PEOPLE, person.id);
     if (known && teams.includes(known.teamId)) return known;
+    const nowMs = (await this.ctx.now()).getTime();
+    const absent = await this.store.getDoc<Absent>(ABSENT, person.id);
+    // Still absent unless a day has passed or the app was installed in a workspace not yet asked.
+    if (absent && absent.untilMs > nowMs && teams.every((t) => absent.teams.includes(t))) return null;
     const preferred = person.districtId ? await this.linkedTeam(person.districtId, teams) : null;
     const order = preferred ? [preferred, ...teams.filter((t) => t !== preferred)] : teams;
     for (const teamId of order) {
@@ -71,6 +90,7 @@ export class SlackPeople {
         return { teamId, userId };
       }
     }
+    await this.store.putDoc<Absent>(ABSENT, person.id, { teams, untilMs: nowMs + ABSENT_FOR_MS });
     return null;
   }
 
@@ -112,14 +132,22 @@ export class SlackPeople {
 
   private async linkedTeam(districtId: string, teams: string[]): Promise<string | null> {
     if (teams.length <= 1) return teams[0] ?? null;
-    const roster = await this.ctx.roster();
-    const counts = new Map<string, number>();
-    for (const { id, value } of await this.store.listDocs<PersonLink>(PEOPLE)) {
-      if (roster.person(id)?.districtId === districtId && teams.includes(value.teamId)) {
-        counts.set(value.teamId, (counts.get(value.teamId) ?? 0) + 1);
-      }
-    }
-    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    const counts = (await this.store.getDoc<TeamCounts>(DISTRICT_TEAMS, districtId)) ?? {};
+    return (
+      Object.entries(counts)
+        .filter(([teamId, n]) => n > 0 && teams.includes(teamId))
+        .sort((a, b) => b[1] - a[1])[0]?.[0] ?? null
+    );
+  }
+
+  /** Moves one of the district's people from one workspace's count to another's (approximate under races: a tie-breaker only). */
+  private async recount(personId: string, from: string | undefined, to: string): Promise<void> {
+    const districtId = (await this.ctx.roster()).person(personId)?.districtId;
+    if (!districtId) return;
+    const counts = (await this.store.getDoc<TeamCounts>(DISTRICT_TEAMS, districtId)) ?? {};
+    if (from) counts[from] = Math.max(0, (counts[from] ?? 0) - 1);
+    counts[to] = (counts[to] ?? 0) + 1;
+    await this.store.putDoc<TeamCounts>(DISTRICT_TEAMS, districtId, counts);
   }
 
   /** The person's user id in one workspace, or null when they are not (or no longer) there. */
@@ -154,8 +182,11 @@ export class SlackPeople {
 
   private async remember(personId: string, teamId: string, userId: string): Promise<void> {
     const known = await this.store.getDoc<PersonLink>(PEOPLE, personId);
-    if (known?.teamId !== teamId || known.userId !== userId)
+    if (known?.teamId !== teamId || known.userId !== userId) {
       await this.store.putDoc<PersonLink>(PEOPLE, personId, { teamId, userId });
+      await this.store.deleteDoc(ABSENT, personId);
+      if (known?.teamId !== teamId) await this.recount(personId, known?.teamId, teamId);
+    }
     const key = `${teamId}:${userId}`;
     const user = await this.store.getDoc<UserLink>(USERS, key);
     if (user?.personId !== personId) await this.store.putDoc<UserLink>(USERS, key, { ...user, personId });

@@ -185,7 +185,11 @@ async function dropRedis(prefix: string) {
 async function linkOnPlatforms(store: Store, person: string, slackId: string, tag: string) {
   const roster = async () => new RosterIndex((await store.getRoster())!);
   const workspaces = { teams: async () => ["T0DEMO"], client: async () => null, forget: async () => {} };
-  await new SlackPeople({ store, roster }, workspaces, createLogger("silent")).actor("T0DEMO", slackId);
+  await new SlackPeople(
+    { store, roster, now: async () => new Date() },
+    workspaces,
+    createLogger("silent"),
+  ).actor("T0DEMO", slackId);
   const teams = new TeamsDirectory(store);
   const aad = `aad-${tag}`;
   const chat = `a:${tag}-1on1`;

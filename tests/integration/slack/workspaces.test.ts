@@ -147,6 +147,36 @@ describe("OAuth installs", () => {
       expect(received(p).filter((t) => t.startsWith("third"))).toEqual([`third for ${p.id}`]);
   });
 
+  it("asks each workspace about someone it cannot find once a day, not at every message", async () => {
+    const roster = (await t.slack.service.store.getRoster())!;
+    const inSlack = new Set([...PEOPLE_A, ...PEOPLE_B].map((p) => p.email));
+    const outsider = roster.people.find((p) => !p.slackId && p.districtId && !inSlack.has(p.email))!;
+    const district = outsider.districtId!;
+    // Refused calls (users_not_found) included.
+    const lookups = () =>
+      t.fake.calls.filter((c) => c.method === "users.lookupByEmail" && c.args.email === outsider.email)
+        .length;
+    const aDayLater = async () => {
+      const now = await t.slack.service.time.now();
+      await t.slack.service.time.set!(new Date(now.getTime() + 25 * 60 * 60 * 1000));
+    };
+    await aDayLater(); // whatever earlier tests learnt about them has lapsed
+    const before = lookups();
+    await t.slack.enqueue(district, { person: outsider.email }, "absent-1");
+    await t.slack.drain();
+    expect(lookups() - before).toBe(2); // one per workspace
+    expect((await t.slack.service.store.getOutbox(district, "absent-1"))?.state).toBe("dead");
+
+    await t.slack.enqueue(district, { person: outsider.email }, "absent-2");
+    await t.slack.drain();
+    expect(lookups() - before).toBe(2);
+
+    await aDayLater();
+    await t.slack.enqueue(district, { person: outsider.email }, "absent-3");
+    await t.slack.drain();
+    expect(lookups() - before).toBe(4);
+  });
+
   it("forgets a workspace that uninstalls or revokes its token", async () => {
     expect((await t.fake.event(B, { type: "app_uninstalled" })).status).toBe(200);
     expect((await t.fake.event(A, { type: "tokens_revoked", tokens: { bot: [`UBOT${A}`] } })).status).toBe(
