@@ -12,7 +12,11 @@ export interface DeliveryPolicy {
   batch: number;
   /** How long a claim hides an entry from other senders; a crashed sender's entries return after it. */
   leaseMs: number;
-  /** Scopes (workspaces / tenants) served at once. */
+  /**
+   * Sends in flight at once, over all scopes. Every scope (workspace / tenant) of a claim is served
+   * at the same time, each one send at a time in claim order, so a conversation's messages keep
+   * their order and one scope's wait for its window never holds up another's sends.
+   */
   concurrency: number;
   /** Failed attempts after which an entry goes dead (rate-limit waits and 429s give their claim back). */
   maxAttempts: number;
@@ -26,7 +30,7 @@ export interface DeliveryPolicy {
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   batch: 100,
   leaseMs: 60_000,
-  concurrency: 8,
+  concurrency: 16,
   maxAttempts: 8,
   backoffBaseMs: 1_000,
   backoffCapMs: 5 * 60_000,
@@ -142,6 +146,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     // Past half the lease a send could outlive the claim and be sent again by another claimer.
     const sendBy = startMs + policy.leaseMs / 2;
     const holdUntil = startMs + policy.holdMs;
+    const sending = gate(policy.concurrency);
 
     const dead = async (entry: OutboxEntry, reason: string, address?: Address) => {
       await store.markDead(entry, reason, now());
@@ -229,7 +234,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           }
         }
         if (go >= 0) {
-          await deliver(queue.splice(go, 1)[0]!);
+          const job = queue.splice(go, 1)[0]!;
+          await sending(() => deliver(job));
           continue;
         }
         const soonest = Math.min(...waits);
@@ -268,7 +274,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const groups = [...scopes.values()].map((jobs) =>
       jobs.sort((a, b) => order.get(a.entry)! - order.get(b.entry)!),
     );
-    await eachLimit(groups, policy.concurrency, serveScope);
+    await eachLimit(groups, groups.length, serveScope);
 
     const endMs = now();
     limiter.sweep(endMs);
@@ -317,6 +323,24 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     clearTimeout(timer);
     await inFlight;
   }
+}
+
+/** At most `limit` calls run at once; the others wait their turn, in order. */
+function gate(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
 
 /** Runs fn over items, at most `limit` at once; waits for all before reporting the first error. */

@@ -42,8 +42,15 @@ export interface RateLimiter {
   sweep(nowMs: number): void;
 }
 
+/**
+ * A platform counts a send when it arrives, we when it leaves: with send latencies that vary by tens
+ * of ms, two sends a window apart here can land inside one window there (a 429, and the whole scope
+ * paused for its Retry-After). Each window is kept this much longer than the platform's.
+ */
+export const WINDOW_MARGIN_MS = 50;
+
 /** Sliding-window logs, exact at every window edge (a token bucket would allow a burst of 60 within 1 s). */
-export function createRateLimiter(limits: RateLimits): RateLimiter {
+export function createRateLimiter(limits: RateLimits, marginMs = WINDOW_MARGIN_MS): RateLimiter {
   // Send times per key, ascending, trimmed to the longest window of that key.
   const logs = new Map<string, { times: number[]; spanMs: number }>();
   const pauses = new Map<string, number>();
@@ -58,7 +65,8 @@ export function createRateLimiter(limits: RateLimits): RateLimiter {
     if (!log) return 0;
     trim(log, nowMs);
     let wait = 0;
-    for (const { limit, windowMs } of windows) {
+    for (const { limit, windowMs: platformMs } of windows) {
+      const windowMs = platformMs + marginMs;
       const inWindow = log.times.filter((t) => t > nowMs - windowMs).length;
       // The send that must leave the window first is the limit-th most recent.
       if (inWindow >= limit) wait = Math.max(wait, log.times[log.times.length - limit]! + windowMs - nowMs);
@@ -68,7 +76,10 @@ export function createRateLimiter(limits: RateLimits): RateLimiter {
 
   const record = (key: string, windows: Window[], nowMs: number) => {
     if (windows.length === 0) return;
-    const log = logs.get(key) ?? { times: [], spanMs: Math.max(...windows.map((w) => w.windowMs)) };
+    const log = logs.get(key) ?? {
+      times: [],
+      spanMs: Math.max(...windows.map((w) => w.windowMs)) + marginMs,
+    };
     log.times.push(nowMs);
     logs.set(key, log);
   };

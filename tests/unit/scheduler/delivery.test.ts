@@ -3,7 +3,7 @@ import { type Address, conversationOf, type DeliveryAdapter, DeliveryError } fro
 import type { ChannelRefs, Person } from "../../../src/domain/model.js";
 import { createMetrics } from "../../../src/metrics.js";
 import { createDelivery, type DeliveryPolicy } from "../../../src/scheduler/delivery.js";
-import { DEFAULT_LIMITS } from "../../../src/scheduler/ratelimit.js";
+import { DEFAULT_LIMITS, WINDOW_MARGIN_MS } from "../../../src/scheduler/ratelimit.js";
 import type { NewOutboxEntry, Store } from "../../../src/store/port.js";
 import type { Message } from "../../../src/ui/model.js";
 import { captureLogger, openTempStore, T0 } from "./fixtures.js";
@@ -221,23 +221,56 @@ describe("delivery", () => {
     expect(await run).toMatchObject({ sent: 2 });
   });
 
+  it("serves every scope of a claim at once, but never more than `concurrency` sends in flight", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `p${i}@hillcrest.org`);
+    const slack = new MemoryAdapter(
+      "slack",
+      now,
+      Object.fromEntries(ids.map((id, i) => [id, { platform: "slack", scope: `T${i}`, channel: `D${i}` }])),
+    );
+    let release = () => {};
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    slack.gate = () => blocked;
+    const delivery = createDelivery({
+      store,
+      adapters: [slack],
+      people: async (id) => person(id),
+      limits: DEFAULT_LIMITS,
+      logger: captureLogger().logger,
+      now,
+      policy: { concurrency: 3 },
+    });
+    for (const id of ids) await enqueue(`m-${id}`, toPerson(id));
+
+    const run = delivery.runOnce();
+    await vi.waitFor(() => expect(slack.calls).toHaveLength(3));
+    // Held sends keep their slots: nothing else starts while they are out.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(slack.calls).toHaveLength(3);
+    expect(new Set(slack.calls.map((c) => c.address.scope)).size).toBe(3);
+    release();
+    expect(await run).toMatchObject({ claimed: 10, sent: 10 });
+    expect(new Set(slack.calls.map((c) => c.address.scope)).size).toBe(10);
+  });
+
   it("keeps 1 message per second per Slack channel within a run, sleeping rather than spinning", async () => {
-    const { delivery, slack } = setup({ policy: { holdMs: 2_000 } });
+    const { delivery, slack } = setup({ policy: { holdMs: 2_200 } });
     for (let i = 0; i < 4; i++) await enqueue(`ana-${i}`, toPerson("ana@hillcrest.org"));
+    const second = 1_000 + WINDOW_MARGIN_MS;
 
     expect(await delivery.runOnce()).toMatchObject({ claimed: 4, sent: 3, deferred: 1 });
-    expect(slack.calls.map((c) => c.at)).toEqual([T0, T0 + 1_000, T0 + 2_000]);
-    expect(sleeps).toEqual([1_000, 1_000]);
+    expect(slack.calls.map((c) => c.at)).toEqual([T0, T0 + second, T0 + 2 * second]);
+    expect(sleeps).toEqual([second, second]);
     // Handed back for the moment the channel frees up, not as a failure.
     expect(await store.getOutbox(D, "ana-3")).toMatchObject({
       state: "pending",
-      nextAttemptMs: T0 + 3_000,
+      nextAttemptMs: T0 + 3 * second,
       lastError: "waiting for the rate limit of slack:T1",
     });
 
-    t = T0 + 3_000;
+    t = T0 + 3 * second;
     expect(await delivery.runOnce()).toMatchObject({ sent: 1 });
-    expect(slack.calls.at(-1)).toMatchObject({ key: "ana-3", at: T0 + 3_000 });
+    expect(slack.calls.at(-1)).toMatchObject({ key: "ana-3", at: T0 + 3 * second });
   });
 
   it("a permanent error sends the entry to the dead list with the platform's reason", async () => {

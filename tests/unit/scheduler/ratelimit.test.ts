@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Address } from "../../../src/adapter.js";
-import { createRateLimiter, DEFAULT_LIMITS, type RateLimiter } from "../../../src/scheduler/ratelimit.js";
+import {
+  createRateLimiter,
+  DEFAULT_LIMITS,
+  type RateLimiter,
+  WINDOW_MARGIN_MS,
+} from "../../../src/scheduler/ratelimit.js";
 
 const slack = (channel: string, scope = "T1"): Address => ({ platform: "slack", scope, channel });
 const teams = (conversation: string, scope = "tenant-a"): Address => ({
@@ -32,8 +37,16 @@ function busiest(times: number[], windowMs: number): number {
 }
 
 describe("rate limiter", () => {
-  it("Slack: one message per second per channel; other channels of the workspace go meanwhile", () => {
+  it("by default keeps every window WINDOW_MARGIN_MS longer than the platform's (sends land later than they leave)", () => {
     const limiter = createRateLimiter(DEFAULT_LIMITS);
+    expect(WINDOW_MARGIN_MS).toBeGreaterThan(0);
+    expect(limiter.reserve(slack("C1"), 0)).toBe(0);
+    expect(limiter.reserve(slack("C1"), 1_000)).toBe(WINDOW_MARGIN_MS);
+    expect(limiter.reserve(slack("C1"), 1_000 + WINDOW_MARGIN_MS)).toBe(0);
+  });
+
+  it("Slack: one message per second per channel; other channels of the workspace go meanwhile", () => {
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     expect(limiter.reserve(slack("C1"), 0)).toBe(0);
     expect(limiter.reserve(slack("C1"), 400)).toBe(600);
     expect(limiter.reserve(slack("C2"), 400)).toBe(0);
@@ -42,7 +55,7 @@ describe("rate limiter", () => {
   });
 
   it("Slack: the workspace window caps all channels together, and only that workspace", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     const [{ limit, windowMs }] = DEFAULT_LIMITS.slack.perScope as [{ limit: number; windowMs: number }];
     for (let i = 0; i < limit; i++) expect(limiter.reserve(slack(`C${i}`), i)).toBe(0);
     expect(limiter.reserve(slack("C-next"), limit)).toBe(windowMs - limit);
@@ -51,14 +64,14 @@ describe("rate limiter", () => {
   });
 
   it("Teams: 7 per second per conversation", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     for (let i = 0; i < 7; i++) expect(limiter.reserve(teams("19:chat-1"), i * 10)).toBe(0);
     expect(limiter.reserve(teams("19:chat-1"), 100)).toBe(900);
     expect(limiter.reserve(teams("19:chat-2"), 100)).toBe(0);
   });
 
   it("Teams: 60 per 30 s per conversation, however the sends are spread", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     const times = sendGreedily(limiter, () => teams("19:chat-1"), 61);
     // 7/s lets 60 through within 9 s; the 61st waits for the first to leave the 30 s window.
     expect(times[59]).toBeLessThan(9_000);
@@ -68,7 +81,7 @@ describe("rate limiter", () => {
   });
 
   it("Teams: 1800 per hour per conversation", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     const times = sendGreedily(limiter, () => teams("19:chat-1"), 1801);
     expect(times[1800]).toBe(3_600_000);
     expect(busiest(times, 3_600_000)).toBe(1800);
@@ -76,7 +89,7 @@ describe("rate limiter", () => {
   });
 
   it("Teams: 50 per second per tenant across conversations; other tenants unaffected", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     for (let i = 0; i < 50; i++) expect(limiter.reserve(teams(`19:chat-${i}`), 0)).toBe(0);
     expect(limiter.reserve(teams("19:chat-50"), 0)).toBe(1_000);
     expect(limiter.reserve(teams("19:chat-50", "tenant-b"), 0)).toBe(0);
@@ -85,14 +98,14 @@ describe("rate limiter", () => {
   });
 
   it("a refused reservation is not counted", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     limiter.reserve(slack("C1"), 0);
     for (let t = 100; t < 1_000; t += 100) expect(limiter.reserve(slack("C1"), t)).toBe(1_000 - t);
     expect(limiter.reserve(slack("C1"), 1_000)).toBe(0);
   });
 
   it("a pause (429 Retry-After) holds the whole scope until it passes, and never shortens", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     limiter.pause("slack:T1", 30_000);
     limiter.pause("slack:T1", 10_000);
     expect(limiter.reserve(slack("C1"), 0)).toBe(30_000);
@@ -102,13 +115,13 @@ describe("rate limiter", () => {
   });
 
   it("local web chat is unlimited", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     const local: Address = { platform: "local", scope: "local", person: "ana@hillcrest.org" };
     for (let i = 0; i < 1_000; i++) expect(limiter.reserve(local, 0)).toBe(0);
   });
 
   it("sweep forgets only what has left every window", () => {
-    const limiter = createRateLimiter(DEFAULT_LIMITS);
+    const limiter = createRateLimiter(DEFAULT_LIMITS, 0);
     limiter.reserve(slack("C1"), 0);
     limiter.pause("slack:T2", 5_000);
     limiter.sweep(500);
