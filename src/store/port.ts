@@ -71,8 +71,10 @@ export interface Store {
   getDue(districtId: string, key: string): Promise<DueItem | null>;
 
   /**
-   * Leases pending outbox entries whose next attempt is due, earliest first. Each claim counts as an
-   * attempt (attempts + 1); leaseUntilMs and nextAttemptMs become nowMs + leaseMs.
+   * Leases pending outbox entries whose next attempt is due, taking districts in turn (each
+   * district's earliest, then each one's next...) so no district's backlog starves another's, and
+   * returns them in that order. Each claim counts as an attempt (attempts + 1); leaseUntilMs and
+   * nextAttemptMs become nowMs + leaseMs.
    */
   claimOutbox(nowMs: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   // mark*: no-op unless the entry is still pending under the caller's leaseUntilMs.

@@ -187,11 +187,14 @@ interface Peeked {
   districtId: string;
   member: string;
   score: number;
+  /** Its place in its own district's index (for taking districts in turn). */
+  turn?: number;
 }
 const byTime = (a: Peeked, b: Peeked) =>
   a.score - b.score ||
   (a.member < b.member ? -1 : a.member > b.member ? 1 : 0) ||
   (a.districtId < b.districtId ? -1 : a.districtId > b.districtId ? 1 : 0);
+const byTurn = (a: Peeked, b: Peeked) => (a.turn ?? 0) - (b.turn ?? 0) || byTime(a, b);
 
 /**
  * A created client's: through an outage it reconnects for ever (ioredis's backoff, 50 ms steps up to
@@ -228,26 +231,32 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     return districts.map((districtId, i) => ({ districtId, reply: replies[i] as T }));
   }
 
-  /** The first `limit` members of every district's ZSET (ascending or descending), merged in that order. */
+  /**
+   * The first `limit` members of every district's ZSET, merged in time order (or descending); `inTurn`: districts take
+   * turns (each one's first, then each one's second...), as SQLite's claim does.
+   */
   async function merged(
     index: (dk: DistrictKeys) => string,
     limit: number,
     read: (pipe: ChainableCommander, key: string) => unknown,
-    descending = false,
+    order: { descending?: boolean; inTurn?: boolean } = {},
   ): Promise<Peeked[]> {
     if (limit <= 0) return [];
     const replies = await eachDistrict<string[]>((pipe, dk) => read(pipe, index(dk)));
     const all = replies.flatMap(({ districtId, reply }) =>
-      pairs(reply).map(([member, score]) => ({ districtId, member, score: Number(score) })),
+      pairs(reply).map(([member, score], turn) => ({ districtId, member, score: Number(score), turn })),
     );
-    all.sort(descending ? (a, b) => byTime(b, a) : byTime);
+    all.sort(order.inTurn ? byTurn : order.descending ? (a, b) => byTime(b, a) : byTime);
     return all.slice(0, limit);
   }
 
-  /** The first `limit` members due by `nowMs` across districts, earliest first. */
-  const dueIn = (index: (dk: DistrictKeys) => string, nowMs: number, limit: number) =>
-    merged(index, limit, (pipe, key) =>
-      pipe.zrangebyscore(key, "-inf", nowMs, "WITHSCORES", "LIMIT", 0, limit),
+  /** The first `limit` members due by `nowMs` across districts (see merged for `inTurn`). */
+  const dueIn = (index: (dk: DistrictKeys) => string, nowMs: number, limit: number, inTurn = false) =>
+    merged(
+      index,
+      limit,
+      (pipe, key) => pipe.zrangebyscore(key, "-inf", nowMs, "WITHSCORES", "LIMIT", 0, limit),
+      { inTurn },
     );
 
   /**
@@ -262,10 +271,11 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     limit: number,
     leaseMs: number,
     countAttempt: boolean,
+    inTurn = false,
   ) {
     const leased: (Peeked & { hash: Record<string, string> })[] = [];
     for (let round = 0; round < 5 && leased.length < limit; round++) {
-      const peeked = await dueIn(index, nowMs, limit - leased.length);
+      const peeked = await dueIn(index, nowMs, limit - leased.length, inTurn);
       const byDistrict = new Map<string, Peeked[]>();
       for (const p of peeked) byDistrict.set(p.districtId, [...(byDistrict.get(p.districtId) ?? []), p]);
       const got = await Promise.all(
@@ -278,19 +288,14 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
             ...items.flatMap((p) => [p.member, p.score]),
           ];
           const taken = (await leasePeeked(client, keys, args)) as [string, string[]][];
-          const scores = new Map(items.map((p) => [p.member, p.score]));
-          return taken.map(([member, flat]) => ({
-            districtId,
-            member,
-            score: scores.get(member)!,
-            hash: pairsOf(flat),
-          }));
+          const peekedAs = new Map(items.map((p) => [p.member, p]));
+          return taken.map(([member, flat]) => ({ ...peekedAs.get(member)!, hash: pairsOf(flat) }));
         }),
       );
       leased.push(...got.flat());
       if (got.flat().length === peeked.length) break;
     }
-    return leased.sort(byTime);
+    return leased.sort(inTurn ? byTurn : byTime);
   }
 
   async function readCycles(dk: DistrictKeys, ids: string[]): Promise<Cycle[]> {
@@ -552,7 +557,7 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     async claimOutbox(nowMs, limit, leaseMs) {
       assertLease(limit, leaseMs);
       const pending = (dk: DistrictKeys) => dk.outboxIn("pending");
-      const leased = await leaseDue(pending, (dk, key) => dk.outbox(key), nowMs, limit, leaseMs, true);
+      const leased = await leaseDue(pending, (dk, key) => dk.outbox(key), nowMs, limit, leaseMs, true, true);
       return leased.map(({ hash }) => fromOutboxHash(hash));
     },
     async markSent(entry, platformRef, atMs) {
@@ -579,7 +584,7 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
         descending
           ? pipe.zrevrange(key, 0, limit - 1, "WITHSCORES")
           : pipe.zrange(key, 0, limit - 1, "WITHSCORES");
-      const listed = await merged((dk) => dk.outboxIn(state), limit, read, descending);
+      const listed = await merged((dk) => dk.outboxIn(state), limit, read, { descending });
       const pipe = client.pipeline();
       for (const { districtId, member } of listed) pipe.hgetall(k.of(districtId).outbox(member));
       return ((await results(pipe)) as Record<string, string>[]).map(fromOutboxHash);

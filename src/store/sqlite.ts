@@ -167,9 +167,15 @@ export function openSqliteStore(file: string): Store {
       `INSERT OR IGNORE INTO outbox (district_id, key, body, state, attempts, next_attempt_ms)
        VALUES (?, ?, ?, 'pending', 0, ?)`,
     ),
+    // Round-robin over districts (each one's earliest first, then each one's second...), so one
+    // district's backlog cannot fill every claim while another's waits: districts map to
+    // workspaces and tenants, whose rate limits are separate, and are served side by side.
     outboxDue: db.prepare<[number, number], { district_id: string; key: string }>(
-      `SELECT district_id, key FROM outbox WHERE state = 'pending' AND next_attempt_ms <= ?
-       ORDER BY next_attempt_ms, key, district_id LIMIT ?`,
+      `SELECT district_id, key FROM (
+         SELECT district_id, key, next_attempt_ms,
+           ROW_NUMBER() OVER (PARTITION BY district_id ORDER BY next_attempt_ms, key) AS turn
+         FROM outbox WHERE state = 'pending' AND next_attempt_ms <= ?)
+       ORDER BY turn, next_attempt_ms, key, district_id LIMIT ?`,
     ),
     leaseOutbox: db.prepare<[number, number, string, string], OutboxRow>(
       `UPDATE outbox SET attempts = attempts + 1, lease_until_ms = ?, next_attempt_ms = ?

@@ -529,6 +529,23 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         expect(await store.claimOutbox(T0 + 10, 1, 1_000)).toMatchObject([{ key: "late" }]);
       });
 
+      it("takes districts in turn, so one district's backlog cannot fill a claim", async () => {
+        const backlog = Array.from({ length: 6 }, (_, i) => outbox(`a${i}`, T0 + i));
+        const other = (key: string, at: number) => outbox(key, at, { districtId: "zz-other" });
+        await apply({ outbox: backlog });
+        await apply({ districtId: "zz-other", outbox: [other("z1", T0 + 50), other("z0", T0 + 40)] });
+        const claimed = await store.claimOutbox(T0 + 100, 4, 1_000);
+        // Each district's earliest, then each one's second: not the four oldest (all hillcrest's).
+        expect(claimed.map((e) => `${e.districtId}:${e.key}`)).toEqual([
+          `${D}:a0`,
+          "zz-other:z0",
+          `${D}:a1`,
+          "zz-other:z1",
+        ]);
+        const rest = await store.claimOutbox(T0 + 100, 10, 1_000);
+        expect(rest.map((e) => e.key)).toEqual(["a2", "a3", "a4", "a5"]);
+      });
+
       it("does not claim a leased entry again before its lease ends", async () => {
         await apply({ outbox: [outbox("m", T0)] });
         await store.claimOutbox(T0, 10, 1_000);
