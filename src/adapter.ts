@@ -11,8 +11,12 @@ import type { Message, Platform } from "./ui/model.js";
  */
 export interface DeliveryAdapter {
   readonly platform: Platform;
-  /** Where this adapter can reach a roster person, or null (not linked, uninstalled, blocked). */
-  resolvePerson(person: Person): Promise<Address | null>;
+  /**
+   * Where this adapter can reach a roster person, or null (not linked, uninstalled, blocked).
+   * `linkedOnly`: answer from what is already known, asking the platform nothing. Delivery asks
+   * every adapter that way first, so someone linked on one platform is never searched for on another.
+   */
+  resolvePerson(person: Person, opts?: { linkedOnly?: boolean }): Promise<Address | null>;
   /** Where a leadership channel lives on this platform, or null when it has none here. */
   resolveChannel(channel: ChannelRefs): Promise<Address | null>;
   /**

@@ -13,8 +13,9 @@ export class LocalDeliveryAdapter implements DeliveryAdapter {
     private readonly now: () => Date | Promise<Date>,
   ) {}
 
-  async resolvePerson(person: Person): Promise<Address> {
-    return { platform: "local", scope: "local", person: person.id };
+  /** Everyone is reachable here, so the local chat links no one: it is where the others fall back to. */
+  async resolvePerson(person: Person, opts?: { linkedOnly?: boolean }): Promise<Address | null> {
+    return opts?.linkedOnly ? null : { platform: "local", scope: "local", person: person.id };
   }
 
   async resolveChannel(channel: ChannelRefs): Promise<Address | null> {

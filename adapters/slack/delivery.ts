@@ -30,8 +30,8 @@ export class SlackDelivery implements DeliveryAdapter {
     private readonly roster: () => Promise<RosterIndex>,
   ) {}
 
-  async resolvePerson(person: Person): Promise<Address | null> {
-    const link = await this.people.reach(person);
+  async resolvePerson(person: Person, opts?: { linkedOnly?: boolean }): Promise<Address | null> {
+    const link = await this.people.reach(person, opts?.linkedOnly ?? false);
     if (!link) return null;
     return { platform: "slack", scope: link.teamId, channel: await this.people.dm(link.teamId, link.userId) };
   }

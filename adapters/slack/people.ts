@@ -72,11 +72,15 @@ export class SlackPeople {
     return { platform: "slack", externalId: userId, personId: person?.id ?? null };
   }
 
-  /** Where a roster person can be reached, linking them by e-mail at first need; null when not in Slack. */
-  async reach(person: Person): Promise<PersonLink | null> {
+  /**
+   * Where a roster person can be reached, linking them by e-mail at first need (unless
+   * `linkedOnly`); null when not in Slack.
+   */
+  async reach(person: Person, linkedOnly = false): Promise<PersonLink | null> {
     const teams = await this.workspaces.teams();
     const known = await this.store.getDoc<PersonLink>(PEOPLE, person.id);
     if (known && teams.includes(known.teamId)) return known;
+    if (linkedOnly) return null;
     const nowMs = (await this.ctx.now()).getTime();
     const absent = await this.store.getDoc<Absent>(ABSENT, person.id);
     // Still absent unless a day has passed or the app was installed in a workspace not yet asked.

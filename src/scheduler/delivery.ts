@@ -118,9 +118,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if ("person" in to) {
       const person = await deps.people(to.person);
       if (!person) return { reason: `${to.person} is no longer in the roster` };
-      for (const adapter of adapters) {
-        const address = await adapter.resolvePerson(person);
-        if (address) return { adapter, address };
+      // Where they are already linked first, then (in preference order) where they may be found.
+      for (const linkedOnly of [true, false]) {
+        for (const adapter of adapters) {
+          const address = await adapter.resolvePerson(person, { linkedOnly });
+          if (address) return { adapter, address };
+        }
       }
       return {
         reason: `no ${platforms} account linked for ${person.email}: link one, or check that the app is installed and not blocked`,

@@ -311,7 +311,7 @@ describe("local delivery adapter", () => {
 
   it("delivers to a person's conversation once per key and updates a sent message by its ref", async () => {
     const local = adapter();
-    const address = await local.resolvePerson(ANA);
+    const address = (await local.resolvePerson(ANA))!;
     expect(address).toEqual({ platform: "local", scope: "local", person: ANA.id });
     const first = await local.send(address, text("nudge:1", "Pick a time"));
     const again = await local.send(address, text("nudge:1", "Pick a time"));

@@ -253,6 +253,32 @@ describe("delivery", () => {
     expect(new Set(slack.calls.map((c) => c.address.scope)).size).toBe(10);
   });
 
+  it("reaches someone where they are already linked before searching for them on an earlier platform", async () => {
+    const searched: string[] = [];
+    const slack = new MemoryAdapter("slack", now, {});
+    slack.resolvePerson = async (p, opts) => {
+      if (!opts?.linkedOnly) searched.push(p.id);
+      return null;
+    };
+    const teams = new MemoryAdapter("teams", now, {
+      "ana@hillcrest.org": { platform: "teams", scope: "tenant-1", conversation: "personal:ana" },
+    });
+    const delivery = createDelivery({
+      store,
+      adapters: [slack, teams],
+      people: async (id) => PEOPLE[id] ?? null,
+      limits: DEFAULT_LIMITS,
+      logger: captureLogger().logger,
+      now,
+    });
+    await enqueue("ana-0", toPerson("ana@hillcrest.org"));
+    await enqueue("ben-0", toPerson("ben@hillcrest.org"));
+    expect(await delivery.runOnce()).toMatchObject({ sent: 1, dead: 1 });
+    expect(teams.calls.map((c) => c.key)).toEqual(["ana-0"]);
+    // Ana is linked on Teams: Slack is never asked to look for her; Ben is linked nowhere, so it is.
+    expect(searched).toEqual(["ben@hillcrest.org"]);
+  });
+
   it("keeps 1 message per second per Slack channel within a run, sleeping rather than spinning", async () => {
     const { delivery, slack } = setup({ policy: { holdMs: 2_200 } });
     for (let i = 0; i < 4; i++) await enqueue(`ana-${i}`, toPerson("ana@hillcrest.org"));
