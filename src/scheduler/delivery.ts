@@ -28,9 +28,9 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  batch: 100,
+  batch: 200,
   leaseMs: 60_000,
-  concurrency: 16,
+  concurrency: 32,
   maxAttempts: 8,
   backoffBaseMs: 1_000,
   backoffCapMs: 5 * 60_000,
