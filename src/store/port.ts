@@ -29,6 +29,16 @@ export interface Store {
   cyclesForGroup(districtId: string, groupId: string): Promise<Cycle[]>;
   /** Cycles prompted in [from, to), oldest first. */
   cyclesInDistrict(districtId: string, from: string, to: string): Promise<Cycle[]>;
+  /**
+   * The cycles that can have an event in [from, to): prompted before `to` and touched at or after
+   * `from`, where touched is the latest instant the cycle records (cycleTouchedMs in shared.ts: the
+   * max of promptedAt, scheduledAt, observedAt, feedbackAt, reflectedAt, closedAt and updatedAt).
+   * Every instant a digest, the dashboard or the export counts a cycle by is among those, so the
+   * cycles left out have nothing in [from, to). Oldest prompted first, like cyclesInDistrict. Read
+   * through an index on touched, so its cost follows the cycles touched since `from`, however long
+   * the district's history.
+   */
+  cyclesTouchedInDistrict(districtId: string, from: string, to: string): Promise<Cycle[]>;
 
   /** The whole feedback, text included, only when the viewer is its coach or its teacher; else null. */
   feedbackFor(districtId: string, cycleId: string, viewerId: string): Promise<Feedback | null>;

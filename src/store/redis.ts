@@ -9,6 +9,7 @@ import type { ChangeSet, DueItem, LeasedDue, OutboxEntry, OutboxState, Store } f
 import {
   assertChangeSet,
   assertLease,
+  cycleTouchedMs,
   instantMs,
   joinFeedback,
   OUTBOX_STATES,
@@ -39,6 +40,10 @@ function districtKeys(prefix: string, districtId: string) {
     cyclesOfPerson: (personId: string) => `${p}cycles:person:${personId}`,
     cyclesOfGroup: (groupId: string) => `${p}cycles:group:${groupId}`,
     cyclesByPrompt: `${p}cycles:prompted`,
+    /** Every cycle, scored by its touched time (cycleTouchedMs), for cyclesTouchedInDistrict. */
+    cyclesByTouch: `${p}cycles:touched`,
+    /** Set once cyclesByTouch holds every cycle (the cycles written before it existed added too). */
+    cyclesByTouchComplete: `${p}cycles:touched:complete`,
     feedback: (cycleId: string) => `${p}feedback:${cycleId}`,
     feedbackByGiven: `${p}feedback:given`,
     contacts: `${p}contacts`,
@@ -111,6 +116,23 @@ for j = 1, #KEYS - 1 do
   end
 end
 return taken`);
+
+/**
+ * KEYS: the touched ZSET, the prompted ZSET. ARGV: from, to (ms). The cycles touched at or after
+ * `from` and prompted before `to`, as a flat [id, promptedMs, ...]: one round trip, whatever the
+ * district's history before `from`.
+ */
+const touchedPromptedBefore = lua(`
+local out = {}
+local to = tonumber(ARGV[2])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')) do
+  local prompted = redis.call('ZSCORE', KEYS[2], id)
+  if prompted and tonumber(prompted) < to then
+    out[#out + 1] = id
+    out[#out + 1] = prompted
+  end
+end
+return out`);
 
 /** KEYS: due ZSET, item hash. ARGV: member, lease time. Removes only what the lease still holds. */
 const completeLeased = lua(`
@@ -298,6 +320,35 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
     return leased.sort(inTurn ? byTurn : byTime);
   }
 
+  /** Districts whose touched index is known complete, so the check is made once per process. */
+  const touchedComplete = new Set<string>();
+
+  /**
+   * Cycles written before the touched index existed are added to it once per district, the first
+   * time it is read. Every write adds a cycle to both indexes at once and none takes one out, so
+   * when they are the same size (always, for a district this version wrote from the start) there is
+   * nothing to add. Else ZADD NX: a cycle written since (so indexed with its current touched time)
+   * keeps its score. Then the mark, so no process looks again.
+   */
+  async function ensureTouchedIndex(districtId: string, dk: DistrictKeys): Promise<void> {
+    if (touchedComplete.has(districtId)) return;
+    // One MULTI, so no write lands between the two counts.
+    const [complete, prompted, touched] = (await results(
+      client.multi().exists(dk.cyclesByTouchComplete).zcard(dk.cyclesByPrompt).zcard(dk.cyclesByTouch),
+    )) as number[];
+    if (!complete && prompted !== touched) {
+      const ids = await client.zrange(dk.cyclesByPrompt, 0, -1);
+      for (let i = 0; i < ids.length; i += 1000) {
+        const cycles = await readCycles(dk, ids.slice(i, i + 1000));
+        if (cycles.length === 0) continue;
+        const members = cycles.flatMap((c) => [cycleTouchedMs(c), c.id]);
+        await client.zadd(dk.cyclesByTouch, "NX", ...members);
+      }
+    }
+    if (!complete) await client.set(dk.cyclesByTouchComplete, "1");
+    touchedComplete.add(districtId);
+  }
+
   async function readCycles(dk: DistrictKeys, ids: string[]): Promise<Cycle[]> {
     const pipe = client.pipeline();
     for (const id of ids) pipe.hget(dk.cycle(id), "json");
@@ -345,6 +396,8 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
       ]);
       const promptedMs = `${instantMs(cycle.promptedAt)}`;
       for (const index of cycleIndexes(dk, cycle)) writes.push(["ZADD", index, promptedMs, cycle.id]);
+      // A plain ZADD moves the score either way: a reschedule to an earlier time can lower it.
+      writes.push(["ZADD", dk.cyclesByTouch, `${cycleTouchedMs(cycle)}`, cycle.id]);
     });
     for (const f of changes.feedback ?? []) {
       const { facts, text } = splitFeedback(f);
@@ -444,6 +497,23 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
       const dk = k.of(districtId);
       const ids = await client.zrangebyscore(dk.cyclesByPrompt, instantMs(from), `(${instantMs(to)}`);
       return readCycles(dk, ids);
+    },
+
+    async cyclesTouchedInDistrict(districtId, from, to) {
+      const dk = k.of(districtId);
+      await ensureTouchedIndex(districtId, dk);
+      const flat = (await touchedPromptedBefore(
+        client,
+        [dk.cyclesByTouch, dk.cyclesByPrompt],
+        [instantMs(from), instantMs(to)],
+      )) as string[];
+      // Oldest prompted first, then by id: SQLite's order.
+      const found = pairs(flat).map(([id, prompted]) => ({ id, prompted: Number(prompted) }));
+      found.sort((a, b) => a.prompted - b.prompted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return readCycles(
+        dk,
+        found.map((f) => f.id),
+      );
     },
 
     async feedbackFor(districtId, cycleId, viewerId) {

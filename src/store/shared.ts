@@ -1,5 +1,5 @@
 // Logic both stores share, so that SQLite and Redis cannot drift apart on what a record means.
-import type { Feedback, FeedbackFacts } from "../domain/model.js";
+import type { Cycle, Feedback, FeedbackFacts } from "../domain/model.js";
 import type { ChangeSet, NewOutboxEntry, OutboxEntry, OutboxState } from "./port.js";
 
 export const OUTBOX_STATES = ["pending", "sent", "dead"] as const satisfies readonly OutboxState[];
@@ -24,6 +24,34 @@ export function instantMs(iso: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`not an ISO date or instant: "${iso}"`);
   return ms;
+}
+
+/** The instant fields of a cycle (every field named *At), each listed once: the compiler refuses a missing one. */
+type CycleInstantField = { [K in keyof Cycle]-?: K extends `${string}At` ? K : never }[keyof Cycle];
+const CYCLE_INSTANTS = Object.keys({
+  promptedAt: true,
+  scheduledAt: true,
+  observedAt: true,
+  feedbackAt: true,
+  reflectedAt: true,
+  closedAt: true,
+  updatedAt: true,
+} satisfies Record<CycleInstantField, true>) as CycleInstantField[];
+
+/**
+ * A cycle's "touched" time (ms): the latest instant it records, whichever field holds it (updatedAt,
+ * but also a booking or an observation dated after the last move). Every event a report counts a
+ * cycle by happens at or before it, so a cycle touched before `from` has nothing in [from, ...): the
+ * stores index it for cyclesTouchedInDistrict. A field that is no instant is passed over (no report
+ * can count it either), so an odd old record never stops a write or the migration.
+ */
+export function cycleTouchedMs(cycle: Cycle): number {
+  let touched = instantMs(cycle.promptedAt);
+  for (const field of CYCLE_INSTANTS) {
+    const at = Date.parse(cycle[field] ?? "");
+    if (at > touched) touched = at;
+  }
+  return touched;
 }
 
 /**

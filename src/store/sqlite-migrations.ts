@@ -1,8 +1,18 @@
 import type { Database } from "better-sqlite3";
+import type { Cycle } from "../domain/model.js";
 import { CoachbotError } from "../errors.js";
+import { cycleTouchedMs } from "./shared.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** Runs after `sql`, in the same transaction: for data no SQL expression can compute. */
+  backfill?: (db: Database) => void;
+}
 
 /** Numbered schema steps. Append only: a released step is never edited, a new one fixes it. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: "initial schema",
@@ -74,6 +84,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       END;
     `,
   },
+  {
+    version: 2,
+    name: "cycles by touched time",
+    // touched_ms: the latest instant a cycle records (cycleTouchedMs), written with every cycle. The
+    // digest reads the cycles touched since the start of its period, not a year of prompts.
+    sql: `
+      ALTER TABLE cycles ADD COLUMN touched_ms INTEGER;
+      CREATE INDEX cycles_by_touched ON cycles (district_id, touched_ms);
+    `,
+    // Computed by the very function the store writes with, so old and new rows agree to the ms.
+    backfill(db) {
+      db.function("cycle_touched_ms", { deterministic: true }, (json) =>
+        cycleTouchedMs(JSON.parse(String(json)) as Cycle),
+      );
+      db.exec("UPDATE cycles SET touched_ms = cycle_touched_ms(json)");
+    },
+  },
 ];
 
 /** Brings the schema up to date in one immediate transaction, so two processes never both migrate. */
@@ -98,6 +125,7 @@ export function migrate(db: Database): void {
     const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
     for (const step of MIGRATIONS.filter((m) => m.version > current)) {
       db.exec(step.sql);
+      step.backfill?.(db);
       record.run(step.version, step.name, new Date().toISOString());
     }
   }).immediate();

@@ -7,6 +7,7 @@ import type { ChangeSet, DueItem, LeasedDue, OutboxEntry, OutboxState, Store } f
 import {
   assertChangeSet,
   assertLease,
+  cycleTouchedMs,
   instantMs,
   joinFeedback,
   type OutboxOutcome,
@@ -21,6 +22,14 @@ import { migrate } from "./sqlite-migrations.js";
 /** takeDue's read: a range of the (at_ms, key) index, exported so a test can check its query plan. */
 export const DUE_BEFORE_SQL =
   "SELECT key, district_id, at_ms, kind, payload FROM due WHERE at_ms <= ? ORDER BY at_ms, key LIMIT ?";
+
+/**
+ * cyclesTouchedInDistrict's read: a range of the touched index. Named, because the (prompted_ms, id)
+ * index would also serve the ORDER BY, and reading it would mean the district's whole past; exported
+ * so a test can check the query plan.
+ */
+export const CYCLES_TOUCHED_SQL = `SELECT json FROM cycles INDEXED BY cycles_by_touched
+  WHERE district_id = ? AND touched_ms >= ? AND prompted_ms < ? ORDER BY prompted_ms, id`;
 
 const OUTBOX_COLUMNS =
   "body, state, attempts, next_attempt_ms, lease_until_ms, sent_ms, platform_ref, last_error";
@@ -86,10 +95,10 @@ export function openSqliteStore(file: string): Store {
     cycleVersion: db.prepare<[string, string], { version: number }>(
       "SELECT version FROM cycles WHERE district_id = ? AND id = ?",
     ),
-    putCycle: db.prepare<[string, string, string, string, string, number, number, string]>(
+    putCycle: db.prepare<[string, string, string, string, string, number, number, number, string]>(
       `INSERT OR REPLACE INTO cycles
-         (district_id, id, group_id, observer_id, observed_id, prompted_ms, version, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         (district_id, id, group_id, observer_id, observed_id, prompted_ms, touched_ms, version, json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getCycle: db.prepare<[string, string], Json>("SELECT json FROM cycles WHERE district_id = ? AND id = ?"),
     // A UNION, so each side reads its own index (an OR would read the whole district).
@@ -105,6 +114,7 @@ export function openSqliteStore(file: string): Store {
       `SELECT json FROM cycles WHERE district_id = ? AND prompted_ms >= ? AND prompted_ms < ?
        ORDER BY prompted_ms, id`,
     ),
+    cyclesTouchedInDistrict: db.prepare<[string, number, number], Json>(CYCLES_TOUCHED_SQL),
 
     putFeedback: db.prepare<[string, string, string, string, number, string, string]>(
       `INSERT OR REPLACE INTO feedback (district_id, cycle_id, coach_id, teacher_id, given_ms, facts, text)
@@ -232,7 +242,8 @@ export function openSqliteStore(file: string): Store {
       const version = expectedVersion + 1;
       const { id, groupId, observerId, observedId, promptedAt } = cycle;
       const json = JSON.stringify({ ...cycle, version });
-      q.putCycle.run(d, id, groupId, observerId, observedId, instantMs(promptedAt), version, json);
+      const prompted = instantMs(promptedAt);
+      q.putCycle.run(d, id, groupId, observerId, observedId, prompted, cycleTouchedMs(cycle), version, json);
     }
     for (const f of changes.feedback ?? []) {
       const { facts, text } = splitFeedback(f);
@@ -336,6 +347,11 @@ export function openSqliteStore(file: string): Store {
     },
     async cyclesInDistrict(districtId, from, to) {
       return parseAll<Cycle>(q.cyclesInDistrict.all(districtId, instantMs(from), instantMs(to)));
+    },
+
+    async cyclesTouchedInDistrict(districtId, from, to) {
+      const rows = q.cyclesTouchedInDistrict.all(districtId, instantMs(from), instantMs(to));
+      return parseAll<Cycle>(rows);
     },
 
     async feedbackFor(districtId, cycleId, viewerId) {

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cycle } from "../../src/domain/model.js";
 import type { Store } from "../../src/store/port.js";
 import { openRedisStore } from "../../src/store/redis.js";
 import { storeContract } from "./store.contract.js";
@@ -117,6 +118,55 @@ describe("Redis store", () => {
     for (const key of districtKeys) expect(key.startsWith(`${prefix}{hillcrest}:`), key).toBe(true);
     expect(await client.smembers(`${prefix}districts`)).toEqual(["hillcrest"]);
     await store.close();
+  });
+
+  it("adds the cycles written before the touched index existed to it, once, on the first read", async () => {
+    const prefix = freshPrefix();
+    const writer = openRedisStore({ client, prefix });
+    const at = (h: number) => new Date(Date.UTC(2026, 9, 1) + h * 3_600_000).toISOString();
+    const cycle = (id: string, over: Partial<Cycle>): Cycle => ({
+      id,
+      groupId: "g1",
+      districtId: "hillcrest",
+      seq: 1,
+      observerId: "ann",
+      observedId: "bob",
+      focus: "Feedback",
+      state: "scheduled",
+      promptedAt: at(-500),
+      reschedules: 0,
+      nudges: 0,
+      updatedAt: at(-400),
+      version: 0,
+      ...over,
+    });
+    await writer.apply({
+      districtId: "hillcrest",
+      cycles: [
+        cycle("quiet", {}),
+        cycle("booked-late", { scheduledAt: at(5) }),
+        cycle("moved-late", { updatedAt: at(0) }),
+      ].map((c) => ({ cycle: c, expectedVersion: 0 })),
+    });
+    // As an earlier version left the district: no touched index at all.
+    const touchedKey = `${prefix}{hillcrest}:cycles:touched`;
+    await client.del(touchedKey, `${touchedKey}:complete`);
+    // A cycle written by this version before the first read is indexed already; the backfill keeps it.
+    await writer.apply({
+      districtId: "hillcrest",
+      cycles: [{ cycle: cycle("quiet", { updatedAt: at(2), nudges: 1, version: 1 }), expectedVersion: 1 }],
+    });
+    const reader = openRedisStore({ client, prefix });
+    const ids = async (store: Store) =>
+      (await store.cyclesTouchedInDistrict("hillcrest", at(0), at(24))).map((c) => c.id);
+    expect(await ids(reader)).toEqual(["booked-late", "moved-late", "quiet"]);
+    expect(await client.zscore(touchedKey, "quiet")).toBe(`${Date.parse(at(2))}`);
+    expect(await client.zcard(touchedKey)).toBe(3);
+    expect(await client.exists(`${touchedKey}:complete`)).toBe(1);
+    // Marked complete: another process reads the index as it is, without going through the cycles again.
+    await client.zrem(touchedKey, "moved-late");
+    expect(await ids(openRedisStore({ client, prefix }))).toEqual(["booked-late", "quiet"]);
+    await Promise.all([writer.close(), reader.close()]);
   });
 
   it("refuses a district id that would break the hash tag", async () => {

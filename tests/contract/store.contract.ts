@@ -1,8 +1,29 @@
 // The one behaviour every Store must have. Each backend's *.test.ts runs it against a real server or file.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Contact, Cycle, Feedback, Roster } from "../../src/domain/model.js";
+import {
+  type Contact,
+  type Cycle,
+  DCI_PRACTICES,
+  type Feedback,
+  type Roster,
+} from "../../src/domain/model.js";
+import { RosterIndex } from "../../src/domain/roster-index.js";
 import { isCoachbotError } from "../../src/errors.js";
+import { loadDemoRoster } from "../../src/roster/demo.js";
 import type { ChangeSet, DueItem, NewOutboxEntry, Store } from "../../src/store/port.js";
+import { parseScope } from "../../src/workflows/digest/compose.js";
+import { csvRows } from "../../src/workflows/digest/csv.js";
+import { loadRecords, type Records } from "../../src/workflows/digest/records.js";
+import { renderDigest } from "../../src/workflows/digest/render.js";
+import { buildReport } from "../../src/workflows/digest/report.js";
+import {
+  lastCompletePeriod,
+  monthPeriod,
+  periodInstants,
+  previousPeriod,
+  schoolYearMonths,
+} from "../../src/workflows/periods.js";
+import { P, seedPrairieValley } from "../unit/workflows/digest-seed.js";
 
 const D = "hillcrest";
 const OTHER = "riverside";
@@ -285,6 +306,104 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         );
         const inRange = await store.cyclesInDistrict(D, iso(T0), iso(T0 + 2 * HOUR));
         expect(inRange.map((c) => c.id)).toEqual(["at-from", "inside"]);
+      });
+
+      describe("cycles that can count in [from, to): touched at or after from, prompted before to", () => {
+        const FROM = T0;
+        const TO = T0 + 10 * HOUR;
+        const long = (i: number) => iso(FROM - 100 * HOUR + i); // prompted long before the window
+        const quiet = iso(FROM - 50 * HOUR); // a last move before the window
+        const touched = async (from = FROM, to = TO) =>
+          (await store.cyclesTouchedInDistrict(D, iso(from), iso(to))).map((c) => c.id);
+        const update = (c: Cycle, over: Partial<Cycle>, version = 1) =>
+          apply({ cycles: [{ cycle: { ...c, ...over }, expectedVersion: version }] });
+
+        const seeded = {
+          stale: cycle("stale", { promptedAt: long(0), updatedAt: iso(FROM - 1) }),
+          atFrom: cycle("at-from", { promptedAt: long(1), updatedAt: iso(FROM) }),
+          // Each instant field on its own puts a cycle in: the latest one recorded counts.
+          booked: cycle("booked", { promptedAt: long(2), updatedAt: quiet, scheduledAt: iso(FROM + HOUR) }),
+          observed: cycle("observed", {
+            promptedAt: long(3),
+            updatedAt: quiet,
+            observedAt: iso(FROM + 2 * HOUR),
+            note: "Room 12",
+          }),
+          feedback: cycle("feedback", {
+            promptedAt: long(4),
+            updatedAt: quiet,
+            feedbackAt: iso(FROM + HOUR),
+          }),
+          reflected: cycle("reflected", { promptedAt: long(5), updatedAt: quiet, reflectedAt: iso(FROM) }),
+          closed: cycle("closed", { promptedAt: long(6), updatedAt: quiet, closedAt: iso(TO - 1) }),
+          // Booked past the window's end: touched after `to` still counts (the prompt is before it).
+          farBooking: cycle("far-booking", {
+            promptedAt: iso(FROM - 200 * HOUR),
+            updatedAt: quiet,
+            scheduledAt: iso(TO + 100 * HOUR),
+          }),
+          tieB: cycle("tie-b", { promptedAt: iso(FROM + HOUR), updatedAt: iso(FROM + HOUR) }),
+          tieA: cycle("tie-a", { promptedAt: iso(FROM + HOUR), updatedAt: iso(FROM + HOUR) }),
+          beforeTo: cycle("before-to", { promptedAt: iso(TO - 1), updatedAt: iso(TO - 1) }),
+          atTo: cycle("at-to", { promptedAt: iso(TO), updatedAt: iso(TO) }),
+        };
+        const inWindow = [
+          "far-booking",
+          "at-from",
+          "booked",
+          "observed",
+          "feedback",
+          "reflected",
+          "closed",
+          "tie-a",
+          "tie-b",
+          "before-to",
+        ];
+
+        it("lists exactly those, oldest prompted first, whole and of this district only", async () => {
+          await create(...Object.values(seeded));
+          await create({ ...seeded.atFrom, districtId: OTHER }, { ...seeded.booked, districtId: OTHER });
+          expect(await touched()).toEqual(inWindow);
+          expect((await store.cyclesTouchedInDistrict(D, iso(FROM), iso(TO)))[3]).toEqual({
+            ...seeded.observed,
+            version: 1,
+          });
+          expect(await touched(FROM + 2 * HOUR + 1, TO)).toEqual(["far-booking", "closed", "before-to"]);
+          expect(await touched(FROM, FROM - 100 * HOUR + 3)).toEqual(["far-booking", "at-from", "booked"]);
+          expect(await touched(TO + 100 * HOUR + 1, TO + 200 * HOUR)).toEqual([]);
+          expect(await store.cyclesTouchedInDistrict("nowhere", iso(0), iso(TO * 2))).toEqual([]);
+        });
+
+        it("follows every update: in when it moves into the window, out when it moves away", async () => {
+          await create(...Object.values(seeded));
+          // A nudge in the window brings a cycle in.
+          await update(seeded.stale, { nudges: 1, updatedAt: iso(FROM + 3 * HOUR) });
+          // Rebooked earlier, every instant before the window: out (the index follows a score down too).
+          await update(seeded.booked, {
+            scheduledAt: iso(FROM - 60 * HOUR),
+            updatedAt: iso(FROM - 40 * HOUR),
+          });
+          // Prompted again after the window: out.
+          await update(seeded.beforeTo, { promptedAt: iso(TO + 1), updatedAt: iso(TO + 1) });
+          // Erasure rewrites a cycle (note gone, a pseudonym for a person) and leaves its times: still in.
+          const { note, ...erased } = seeded.observed;
+          await update(erased as Cycle, { observerId: "forgotten:0123456789ab" });
+          expect(await touched()).toEqual([
+            "far-booking",
+            "stale",
+            "at-from",
+            "observed",
+            "feedback",
+            "reflected",
+            "closed",
+            "tie-a",
+            "tie-b",
+          ]);
+          expect(await store.getCycle(D, "observed")).not.toHaveProperty("note");
+          // And back: the latest write decides, whatever came before.
+          await update(seeded.booked, { scheduledAt: iso(FROM + 4 * HOUR), updatedAt: iso(FROM) }, 2);
+          expect(await touched(FROM + 3 * HOUR + 1, TO)).toEqual(["far-booking", "booked", "closed"]);
+        });
       });
     });
 
@@ -724,6 +843,109 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         expect(new Set(keys).size).toBe(keys.length);
         expect(keys).toHaveLength(12);
       });
+    });
+
+    it("gives the digest, dashboard and export the same figures as every cycle in the district would", async () => {
+      // Prairie Valley's hand-written autumn, over two years of generated history in which some
+      // events come long after their prompt (an observation 13 months on, a booking 2 years on).
+      await seedPrairieValley(store);
+      const index = new RosterIndex(await loadDemoRoster());
+      const pv = index.district("prairie-valley")!;
+      const people = Object.values(P);
+      const history: Cycle[] = [];
+      const start = Date.parse("2024-08-19T14:00:00Z");
+      for (let i = 0; i < 400; i++) {
+        const prompted = start + i * 53 * HOUR;
+        const at = (days: number) => iso(prompted + days * 24 * HOUR);
+        const late = i % 9 === 0 ? 395 : 0;
+        const kind = i % 5;
+        const base = cycle(`h${i}`, {
+          districtId: "prairie-valley",
+          groupId: `hg${i % 12}`,
+          buildingId: i % 3 ? "pv-elementary" : "pv-middle",
+          observerId: people[i % people.length]!,
+          observedId: people[(i * 7 + 3) % people.length]!,
+          focus: DCI_PRACTICES[i % DCI_PRACTICES.length]!,
+          promptedAt: iso(prompted),
+          updatedAt: iso(prompted),
+        });
+        history.push(
+          kind === 0
+            ? {
+                ...base,
+                state: "reflected",
+                scheduledAt: at(3 + late),
+                observedAt: at(3 + late),
+                updatedAt: at(5 + late),
+                closedAt: at(5 + late),
+              }
+            : kind === 1
+              ? { ...base, state: "unscheduled", updatedAt: at(9 + late), closedAt: at(9 + late) }
+              : kind === 2
+                ? {
+                    ...base,
+                    state: "cancelled",
+                    scheduledAt: at(30 + late),
+                    updatedAt: at(2),
+                    closedAt: at(2),
+                  }
+                : kind === 3
+                  ? { ...base, state: "scheduled", scheduledAt: at(i % 4 ? 4 : 700), updatedAt: at(1) }
+                  : {
+                      ...base,
+                      state: "missed",
+                      scheduledAt: at(6),
+                      updatedAt: at(8 + late),
+                      closedAt: at(8 + late),
+                    },
+        );
+      }
+      for (let i = 0; i < history.length; i += 100) {
+        await store.apply({
+          districtId: "prairie-valley",
+          cycles: history.slice(i, i + 100).map((c) => ({ cycle: c, expectedVersion: 0 })),
+        });
+      }
+      const everything = async (from: string, to: string): Promise<Records> => ({
+        cycles: await store.cyclesInDistrict("prairie-valley", iso(0), to),
+        feedback: await store.feedbackFacts("prairie-valley", from, to),
+        contacts: await store.contactsForDistrict("prairie-valley"),
+      });
+      const scopes = [
+        parseScope(index, "district:prairie-valley")!,
+        parseScope(index, "building:pv-middle")!,
+      ];
+      const periods = [
+        monthPeriod("2026-10"),
+        monthPeriod("2026-11"),
+        monthPeriod("2025-10"),
+        lastCompletePeriod("weekly", pv, new Date("2026-10-20T15:00:00Z")),
+      ];
+      let read = 0;
+      for (const period of periods) {
+        const span = {
+          from: periodInstants(pv, previousPeriod(period)).from,
+          to: periodInstants(pv, period).to,
+        };
+        const records = await loadRecords(store, pv.id, span.from, span.to);
+        const all = await everything(span.from, span.to);
+        expect(records.cycles.length).toBeLessThan(all.cycles.length);
+        read += records.cycles.length;
+        for (const scope of scopes) {
+          const report = buildReport(scope, period, records, 5, "2026-12-03");
+          expect(report).toEqual(buildReport(scope, period, all, 5, "2026-12-03"));
+          expect(renderDigest(report, "x")).toEqual(
+            renderDigest(buildReport(scope, period, all, 5, "2026-12-03"), "x"),
+          );
+        }
+      }
+      expect(read).toBeGreaterThan(0);
+      // The school year as the dashboard and the export read it.
+      const months = schoolYearMonths(pv, new Date("2026-12-03T14:00:00Z"));
+      const year = { from: periodInstants(pv, months[0]!).from, to: periodInstants(pv, months.at(-1)!).to };
+      expect(csvRows(pv, await loadRecords(store, pv.id, year.from, year.to), months, 5)).toEqual(
+        csvRows(pv, await everything(year.from, year.to), months, 5),
+      );
     });
 
     it("never shows district A's data in district B's queries", async () => {

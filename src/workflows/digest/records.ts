@@ -9,23 +9,20 @@ export interface Records {
   contacts: Contact[];
 }
 
-const DAY = 86_400_000;
 /**
- * The store finds cycles by when they were prompted; events are counted when they happen, which can
- * be long after (a booking late in the year). A school year back covers every cycle still moving.
+ * Everything that can count in [from, to), for one district. A cycle's events are counted when they
+ * happen, which can be long after its prompt (a booking late in the year), so its cycles are the
+ * ones prompted before `to` and touched (their latest recorded instant) at or after `from`: the
+ * store reads them through an index on touched, not a year of prompts.
  */
-const CYCLE_LOOKBACK_MS = 370 * DAY;
-
-/** Everything that can count in [from, to), for one district. */
 export async function loadRecords(
   store: Store,
   districtId: string,
   from: string,
   to: string,
 ): Promise<Records> {
-  const since = new Date(Date.parse(from) - CYCLE_LOOKBACK_MS).toISOString();
   const [cycles, feedback, contacts] = await Promise.all([
-    store.cyclesInDistrict(districtId, since, to),
+    store.cyclesTouchedInDistrict(districtId, from, to),
     store.feedbackFacts(districtId, from, to),
     store.contactsForDistrict(districtId),
   ]);
