@@ -77,8 +77,9 @@ export class SlackPeople {
    * `linkedOnly`); null when not in Slack.
    */
   async reach(person: Person, linkedOnly = false): Promise<PersonLink | null> {
-    const teams = await this.workspaces.teams();
     const known = await this.store.getDoc<PersonLink>(PEOPLE, person.id);
+    if (!known && linkedOnly) return null;
+    const teams = await this.workspaces.teams();
     if (known && teams.includes(known.teamId)) return known;
     if (linkedOnly) return null;
     const nowMs = (await this.ctx.now()).getTime();
