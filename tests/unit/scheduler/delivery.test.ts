@@ -34,7 +34,7 @@ class MemoryAdapter implements DeliveryAdapter {
     private readonly channels: Record<string, Address> = {},
   ) {}
 
-  async resolvePerson(person: Person): Promise<Address | null> {
+  async resolvePerson(person: Person, _opts?: { linkedOnly?: boolean }): Promise<Address | null> {
     return this.people[person.id] ?? null;
   }
   async resolveChannel(channel: ChannelRefs): Promise<Address | null> {
