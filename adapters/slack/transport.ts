@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { parse as parseForm } from "node:querystring";
 import {
   App,
   type Authorize,
@@ -80,9 +81,27 @@ export function createTransport(config: SlackConfig, deps: TransportDeps): Trans
         }
       : {}),
   });
-  const app = new App({ receiver, logger, clientOptions, ...tokens });
+  // Nothing uses Bolt's conversation store (context.conversation); its in-memory default costs a
+  // look-up and a thrown "Conversation not found" on every request.
+  const app = new App({ receiver, logger, clientOptions, convoStore: false, ...tokens });
   const router = express.Router();
-  router.post(EVENTS_PATH, ...checkSlackRequest(config.signingSecret));
+  // POST /slack/events is answered here, in full: checked once (signature, timestamp, size,
+  // shape), parsed once, then handed to the receiver's request handler (Bolt's ack and dispatch).
+  // The receiver's own POST /slack/events route (which would verify and parse a second time) is
+  // never reached for that path; it keeps its signature check all the same. The receiver's router
+  // serves the OAuth pages.
+  router.post(EVENTS_PATH, ...checkSlackRequest(config.signingSecret), (req, res, next) => {
+    const body = req.body as { ssl_check?: unknown; type?: unknown; challenge?: unknown };
+    if (body.ssl_check) {
+      res.send();
+      return;
+    }
+    if (body.type === "url_verification") {
+      res.json({ challenge: body.challenge });
+      return;
+    }
+    receiver.requestHandler(req, res).catch(next);
+  });
   router.use(receiver.router);
   return { app, router };
 }
@@ -91,32 +110,33 @@ export function createTransport(config: SlackConfig, deps: TransportDeps): Trans
 const BODY_LIMIT = "512kb";
 
 /**
- * Checked before Bolt: the signature, and the timestamp in BOTH directions (Bolt refuses only old
- * ones; a captured request replayed against a skewed clock could be dated ahead). A signed body
- * that cannot be a Slack delivery is answered 400 at once, instead of waiting out Bolt's
- * 3-second unhandled-request timeout. The buffered body is handed on as `rawBody`, which Bolt
- * reads instead of the stream.
+ * The one check of a Slack delivery, before Bolt: the signature, and the timestamp in BOTH
+ * directions (Bolt refuses only old ones; a captured request replayed against a skewed clock
+ * could be dated ahead). The body is parsed once, as Bolt parses it (a form, its `payload` JSON,
+ * or JSON), and left as `req.body`; a signed body that cannot be a Slack delivery is answered 400
+ * at once, instead of waiting out Bolt's 3-second unhandled-request timeout.
  */
 export function checkSlackRequest(signingSecret: string): RequestHandler[] {
   return [
     express.raw({ type: () => true, limit: BODY_LIMIT }),
     (req, res, next) => {
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const ts = Number(req.get("x-slack-request-timestamp"));
       const signature = req.get("x-slack-signature") ?? "";
       if (
         !Number.isFinite(ts) ||
         Math.abs(Date.now() / 1000 - ts) > MAX_SKEW_S ||
-        !signedBy(signingSecret, ts, body, signature)
+        !signedBy(signingSecret, ts, raw, signature)
       ) {
         res.status(401).send();
         return;
       }
-      if (!routable(body.toString("utf8"), req.get("content-type") ?? "")) {
+      const body = routable(raw.toString("utf8"), req.get("content-type") ?? "");
+      if (body === undefined) {
         res.status(400).json({ ok: false, error: "not a Slack event, command or interaction" });
         return;
       }
-      Object.assign(req, { rawBody: body });
+      req.body = body;
       next();
     },
   ];
@@ -156,23 +176,30 @@ const Interaction = z.union([
 ]);
 const Command = z.object({ command: z.string(), user_id: z.string().optional() });
 
-/** Could Bolt route it: an event envelope, a slash command, an interaction, or Slack's SSL check. */
-function routable(body: string, contentType: string): boolean {
-  if (contentType.startsWith("application/x-www-form-urlencoded")) {
-    const form = new URLSearchParams(body);
-    if (form.has("ssl_check")) return true;
-    if (!form.has("payload")) return Command.safeParse(Object.fromEntries(form)).success;
-    const payload = parseJson(form.get("payload"));
+/**
+ * The body as Bolt would parse it, when Bolt could route it (an event envelope, a slash command,
+ * an interaction, or Slack's SSL check); undefined when not.
+ */
+function routable(text: string, contentType: string): object | undefined {
+  if (contentType.split(";", 1)[0]!.trim().toLowerCase() === "application/x-www-form-urlencoded") {
+    // node:querystring, as Bolt: a repeated field is an array, which no check below accepts.
+    const form = parseForm(text);
+    if (typeof form.ssl_check === "string" && form.ssl_check !== "") return form;
+    if (!("payload" in form)) return Command.safeParse(form).success ? form : undefined;
+    const payload = typeof form.payload === "string" ? parseJson(form.payload) : undefined;
     if (typeof payload !== "object" || payload === null || "name" in payload || "event" in payload)
-      return false;
-    return "actions" in payload ? Actions.safeParse(payload).success : Interaction.safeParse(payload).success;
+      return undefined;
+    const ok =
+      "actions" in payload ? Actions.safeParse(payload).success : Interaction.safeParse(payload).success;
+    return ok ? payload : undefined;
   }
-  return EventEnvelope.safeParse(parseJson(body)).success;
+  const envelope = parseJson(text);
+  return EventEnvelope.safeParse(envelope).success ? (envelope as object) : undefined;
 }
 
-function parseJson(text: string | null): unknown {
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text ?? "");
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
