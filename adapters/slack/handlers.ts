@@ -35,20 +35,20 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   };
 
   // A retried event (same event_id) or a replayed interaction (same trigger_id) is acknowledged
-  // and dropped, so nothing happens twice. Runs after Bolt checked the signature.
-  app.use(async (args) => {
-    const body = args.body as { event_id?: string; trigger_id?: string };
-    const id = body.event_id ?? body.trigger_id;
-    if (id && !(await ctx.store.claimOnce(`slack:seen:${id}`, DEDUPE_TTL_MS))) {
-      logger.debug({ id }, "duplicate Slack delivery dropped");
-      if ("ack" in args && typeof args.ack === "function") await args.ack();
-      return;
-    }
-    await args.next();
-  });
+  // and dropped, so nothing happens twice. Claimed only where there is work to do (never for a
+  // link button, another app's command or a closed modal), and after the acknowledgement where
+  // the acknowledgement is the same either way.
+  const firstDelivery = async (id: string | undefined): Promise<boolean> => {
+    if (!id || (await ctx.store.claimOnce(`slack:seen:${id}`, DEDUPE_TTL_MS))) return true;
+    logger.debug({ id }, "duplicate Slack delivery dropped");
+    return false;
+  };
 
-  app.command("/coach", async ({ ack, command, respond, context }) => {
+  // One listener per kind of request: Bolt runs every listener's filters on every request.
+  app.command(/.*/, async ({ ack, command, respond, context }) => {
     await ack();
+    // Another app's command in the same namespace is acknowledged and left alone.
+    if (command.command !== "/coach" || !(await firstDelivery(command.trigger_id))) return;
     const teamId = teamOf(context);
     const actor = await people.actor(teamId, command.user_id);
     const reply = await handle({ kind: "command", actor, text: command.text });
@@ -57,7 +57,25 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       await respond({ response_type: "ephemeral", ...part });
   });
 
-  app.event("message", async ({ event, context }) => {
+  // Events are acknowledged by Bolt before any listener runs.
+  app.event(/.*/, async ({ event, body, context }) => {
+    switch (event.type) {
+      case "message":
+        return onMessage(event, body.event_id, teamOf(context));
+      case "app_home_opened":
+        if (event.tab !== "home" || !(await firstDelivery(body.event_id))) return;
+        return onHomeOpened(event.user, teamOf(context));
+      case "app_uninstalled":
+        if (!(await firstDelivery(body.event_id))) return;
+        logger.info({ teamId: context.teamId }, "Slack workspace uninstalled coachbot");
+        return workspaces.forget(teamOf(context));
+      case "tokens_revoked":
+        if (!event.tokens.bot?.length || !(await firstDelivery(body.event_id))) return;
+        return workspaces.forget(teamOf(context));
+    }
+  });
+
+  const onMessage = async (event: object, eventId: string, teamId: string) => {
     const m = event as {
       channel_type?: string;
       subtype?: string;
@@ -67,7 +85,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       channel: string;
     };
     if (m.channel_type !== "im" || m.subtype || m.bot_id || !m.user || !m.text) return;
-    const teamId = teamOf(context);
+    if (!(await firstDelivery(eventId))) return;
     const text = unescapeMrkdwn(m.text.replace(/<@[A-Z0-9]+>/g, "")).trim();
     const reply = await handle({ kind: "command", actor: await people.actor(teamId, m.user), text });
     await replies.toChannel(
@@ -75,31 +93,22 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       m.channel,
       reply.form ? [...reply.messages, formButton(reply.form, text)] : reply.messages,
     );
-  });
+  };
 
-  app.event("app_home_opened", async ({ event, context }) => {
-    if (event.tab !== "home") return;
-    const teamId = teamOf(context);
-    const actor = await people.actor(teamId, event.user);
+  const onHomeOpened = async (userId: string, teamId: string) => {
+    const actor = await people.actor(teamId, userId);
     const roles = actor.personId ? ((await ctx.roster()).person(actor.personId)?.roles ?? []) : null;
     const sections = await Promise.all(
       homeCommands(roles).map(async (text) => (await handle({ kind: "command", actor, text })).messages),
     );
     const client = await workspaces.client(teamId);
-    await client?.views.publish({ user_id: event.user, view: homeView(sections) });
-  });
-
-  app.event("app_uninstalled", async ({ context }) => {
-    logger.info({ teamId: context.teamId }, "Slack workspace uninstalled coachbot");
-    await workspaces.forget(teamOf(context));
-  });
-  app.event("tokens_revoked", async ({ event, context }) => {
-    if (event.tokens.bot?.length) await workspaces.forget(teamOf(context));
-  });
+    await client?.views.publish({ user_id: userId, view: homeView(sections) });
+  };
 
   app.action<BlockAction>(/.+/, async ({ ack, body, action, context }) => {
     await ack();
     if (action.type !== "button" || action.action_id.startsWith(LINK_ACTION_PREFIX)) return;
+    if (!(await firstDelivery(body.trigger_id))) return;
     const teamId = teamOf(context);
     const actor = await people.actor(teamId, body.user.id);
     const context_ = action.value ?? "";
@@ -112,9 +121,13 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await replies.toUser(teamId, body.user.id, reply.messages);
   });
 
-  app.view(FORM_CALLBACK, async ({ ack, body, view, context }) => {
+  // Submissions and closes of any modal; only our form's submissions have work to do.
+  app.view({ callback_id: /.*/ }, async ({ ack, body, view, context }) => {
+    if (body.type !== "view_submission" || view.callback_id !== FORM_CALLBACK) return ack();
     const meta = parseMeta(view.private_metadata);
     if (!meta) return ack();
+    // The answer to a submission is the acknowledgement itself: claimed before it.
+    if (!(await firstDelivery(body.trigger_id))) return ack();
     const teamId = teamOf(context);
     const userId = body.user.id;
     const values = formValues(view.state.values as Record<string, Record<string, ViewStateValue>>);
@@ -151,11 +164,8 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await replies.toUser(teamId, userId, reply.messages);
   });
 
-  // Whatever else arrives signed (another app's command, a closed modal, a shortcut) is
-  // acknowledged at once, instead of hanging for Bolt's 3-second unhandled-request timeout.
-  app.command(/^(?!\/coach$)/, async ({ ack }) => ack());
-  app.view({ callback_id: /^(?!coach\.form$)/, type: "view_submission" }, async ({ ack }) => ack());
-  app.view({ callback_id: /.*/, type: "view_closed" }, async ({ ack }) => ack());
+  // Whatever else arrives signed (a shortcut, an options request) is acknowledged at once,
+  // instead of hanging for Bolt's 3-second unhandled-request timeout.
   app.shortcut(/.*/, async ({ ack }) => ack());
   app.options(/.*/, async ({ ack }) => ack({ options: [] }));
 

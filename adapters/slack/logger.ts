@@ -7,11 +7,17 @@ import type { Logger } from "../../src/log.js";
  */
 export function boltLogger(logger: Logger): BoltLogger {
   const line = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(" ");
+  // Bolt and web-api log several debug lines per request: joined only when the level is on.
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) => {
+      if (logger.isLevelEnabled(level)) logger[level](line(msg));
+    };
   return {
-    debug: (...msg: unknown[]) => logger.debug(line(msg)),
-    info: (...msg: unknown[]) => logger.info(line(msg)),
-    warn: (...msg: unknown[]) => logger.warn(line(msg)),
-    error: (...msg: unknown[]) => logger.error(line(msg)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     // The level is pino's, set from LOG_LEVEL; Bolt asking to change it changes nothing.
     setLevel: () => {},
     getLevel: () =>
