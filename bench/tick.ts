@@ -8,8 +8,8 @@
 import { LinkSigner } from "../src/links.js";
 import { createLogger } from "../src/log.js";
 import { RosterSource } from "../src/roster/source.js";
-import { type DueHandlers, runTick } from "../src/scheduler/tick.js";
-import type { DueItem, Store } from "../src/store/port.js";
+import { runTick } from "../src/scheduler/tick.js";
+import type { DueItem } from "../src/store/port.js";
 import type { WorkflowDeps } from "../src/workflows/deps.js";
 import { dueHandlers } from "../src/workflows/due.js";
 import { groupDueKey } from "../src/workflows/observations.js";
@@ -24,10 +24,8 @@ const PER_DISTRICT = 5_000;
 const DUE_GROUPS = Number(f.get("due-groups") ?? (f.quick ? 50 : 500));
 const RUNS = f.runs ?? (f.quick ? 3 : 7);
 const TARGET_MS = 500;
-/** Due sets per size: the timed ticks and their warm-up, the counted tick, the what-if's ticks. */
-const SETS = 2 * (RUNS + 2);
-/** What-if: the items of a batch handled this many at a time (runTick handles them one by one). */
-const WIDTH = 8;
+/** Due sets per size: the timed ticks and their warm-up, the counted tick. */
+const SETS = RUNS + 2;
 // A school Tuesday, 09:00 in the districts' zone (America/Chicago).
 const NOW = new Date("2026-12-01T15:00:00Z");
 const DAY = 86_400_000;
@@ -43,8 +41,6 @@ interface Result {
   io: string;
   rosterReloadMs: number;
   heapMb: number;
-  /** What-if: the same ticks with the items of each batch handled WIDTH at a time. */
-  concurrent: number[];
 }
 
 header("tick: runTick with the real handlers and store", [
@@ -71,7 +67,6 @@ table(
     "prompts queued",
     "store I/O per tick",
     "roster reload",
-    `what-if: ${WIDTH} items at a time`,
   ],
   results.map((r) => [
     r.kind,
@@ -85,7 +80,6 @@ table(
     int(r.outbox),
     r.io,
     ms(r.rosterReloadMs, 0),
-    ms(median(r.concurrent)),
   ]),
 );
 for (const kind of f.stores) {
@@ -192,17 +186,6 @@ async function run(kind: StoreKind, educators: number): Promise<Result> {
     const io = counted.read();
     await counted.close();
 
-    // What-if: the same handlers and store, the items of each batch handled WIDTH at a time.
-    const concurrent: number[] = [];
-    for (let r = 0; r < RUNS + 1; r++) {
-      await makeDue(RUNS + 2 + r);
-      const t0 = performance.now();
-      const { taken: n, failed } = await concurrentTick(bench.store, dueHandlers(deps()), NOW);
-      const elapsed = performance.now() - t0;
-      if (failed > 0 || n !== DUE_GROUPS) throw new Error(`what-if tick took ${n}, failed ${failed}`);
-      if (r > 0) concurrent.push(elapsed);
-    }
-
     // What a tick also pays whenever the cached roster is older than its 30 s refresh.
     frozen += 31_000;
     const t0 = performance.now();
@@ -223,40 +206,10 @@ async function run(kind: StoreKind, educators: number): Promise<Result> {
       io,
       rosterReloadMs,
       heapMb,
-      concurrent,
     };
   } finally {
     await bench.dispose();
   }
-}
-
-/**
- * runTick's loop (take a batch, run each item's handler, apply, complete) with the items of a batch
- * handled WIDTH at a time: what runTick would cost if it overlapped store round trips.
- */
-async function concurrentTick(store: Store, handlers: DueHandlers, now: Date) {
-  let taken = 0;
-  let failed = 0;
-  for (;;) {
-    const batch = await store.takeDue(now.getTime(), 100, 300_000);
-    taken += batch.length;
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) {
-        const due = batch[next++]!;
-        try {
-          const changes = await handlers[due.kind]!(due, now);
-          if (changes) await store.apply(changes);
-          await store.completeDue(due);
-        } catch {
-          failed++;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(WIDTH, batch.length) }, worker));
-    if (batch.length < 100) break;
-  }
-  return { taken, failed };
 }
 
 function item(d: number, g: number, atMs: number): DueItem {

@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { OutboxEntry, Store } from "../store/port.js";
 import type { Message, Platform } from "../ui/model.js";
+import { eachLimit } from "./each-limit.js";
 import { createRateLimiter, type RateLimits, scopeKeyOf } from "./ratelimit.js";
 
 export interface DeliveryPolicy {
@@ -344,15 +345,4 @@ function gate(limit: number) {
       else active--;
     }
   };
-}
-
-/** Runs fn over items, at most `limit` at once; waits for all before reporting the first error. */
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const failure = results.find((r) => r.status === "rejected");
-  if (failure) throw failure.reason;
 }

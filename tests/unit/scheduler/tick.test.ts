@@ -213,4 +213,73 @@ describe("runTick", () => {
       (await runTick({ store, handlers: { remind }, logger: captureLogger().logger }, new Date(T0))).taken,
     ).toBe(2);
   });
+
+  it("overlaps different districts' items, and runs one district's items one at a time, in order", async () => {
+    const items = ["north", "south", "east"].flatMap((d) =>
+      [0, 1, 2].map((i) => ({ ...due(`${d}:${i}`, T0 + i), districtId: d })),
+    );
+    for (const d of ["north", "south", "east"])
+      await store.apply({ districtId: d, due: items.filter((i) => i.districtId === d) });
+    const running = new Map<string, number>();
+    const order: string[] = [];
+    let mostAtOnce = 0;
+    const handler: DueHandler = async (item) => {
+      const n = (running.get(item.districtId) ?? 0) + 1;
+      running.set(item.districtId, n);
+      expect(n).toBe(1);
+      mostAtOnce = Math.max(
+        mostAtOnce,
+        [...running.values()].reduce((a, b) => a + b, 0),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      order.push(item.key);
+      running.set(item.districtId, n - 1);
+      return null;
+    };
+
+    const report = await runTick(
+      { store, handlers: { remind: handler }, logger: captureLogger().logger },
+      new Date(T0 + 10),
+    );
+
+    expect(report).toMatchObject({ taken: 9, completed: 9, failed: 0 });
+    expect(mostAtOnce).toBe(3);
+    for (const d of ["north", "south", "east"])
+      expect(order.filter((k) => k.startsWith(d))).toEqual([0, 1, 2].map((i) => `${d}:${i}`));
+  });
+
+  it("lets the event loop turn between batches, though the embedded store's awaits are all microtasks", async () => {
+    await store.apply({ districtId: D, due: Array.from({ length: 6 }, (_, i) => due(`now:${i}`, T0)) });
+    const seen: number[] = [];
+    let handled = 0;
+    let watching = true;
+    // An I/O callback's stand-in: it can run only when the loop turns.
+    const watch = () => {
+      seen.push(handled);
+      if (watching) setImmediate(watch);
+    };
+    setImmediate(watch);
+
+    try {
+      await runTick(
+        {
+          store,
+          handlers: {
+            remind: async () => {
+              handled++;
+              return null;
+            },
+          },
+          logger: captureLogger().logger,
+        },
+        new Date(T0),
+        { limit: 2 },
+      );
+    } finally {
+      watching = false;
+    }
+
+    // The loop turned while the tick was part-way through, not only before or after it.
+    expect(seen.some((n) => n > 0 && n < 6)).toBe(true);
+  });
 });
