@@ -18,6 +18,12 @@ export interface Store {
   // Roster: a snapshot replaced whole. Readers see the old or the new one, never a mix.
   replaceRoster(roster: Roster): Promise<void>;
   getRoster(): Promise<Roster | null>;
+  /**
+   * Changes with every replaceRoster (0 before the first): a reader re-reads the roster only when
+   * it moved. Written after the snapshot, so a reader that saw the new one may hold the old number
+   * for a moment, and re-reads once more; never the reverse.
+   */
+  rosterRevision(): Promise<number>;
 
   /** Atomic per district. Throws StoreConflictError (code STORE_CONFLICT) on a stale cycle version. */
   apply(changes: ChangeSet): Promise<void>;

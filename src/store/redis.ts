@@ -238,6 +238,7 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
   const k = {
     districts: `${prefix}districts`,
     roster: `${prefix}roster`,
+    rosterRevision: `${prefix}roster:revision`,
     docs: (ns: string) => `${prefix}doc:${ns}`,
     once: (key: string) => `${prefix}once:${key}`,
     lock: (key: string) => `${prefix}lock:${key}`,
@@ -465,10 +466,15 @@ export function openRedisStore(opts: RedisStoreOptions): Store {
 
     async replaceRoster(roster) {
       await client.set(k.roster, JSON.stringify(roster));
+      // After the snapshot, not in one transaction: the two keys may sit in different cluster slots.
+      await client.incr(k.rosterRevision);
     },
     async getRoster() {
       const json = await client.get(k.roster);
       return json === null ? null : (JSON.parse(json) as Roster);
+    },
+    async rosterRevision() {
+      return Number((await client.get(k.rosterRevision)) ?? 0);
     },
 
     async apply(changes) {

@@ -101,6 +101,11 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("UPDATE cycles SET touched_ms = cycle_touched_ms(json)");
     },
   },
+  {
+    version: 3,
+    name: "roster revision",
+    sql: "ALTER TABLE roster ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;",
+  },
 ];
 
 /** Brings the schema up to date in one immediate transaction, so two processes never both migrate. */

@@ -90,7 +90,11 @@ export function openSqliteStore(file: string): Store {
   type Json = { json: string };
   const q = {
     getRoster: db.prepare<[], Json>("SELECT json FROM roster WHERE id = 1"),
-    putRoster: db.prepare<[string]>("INSERT OR REPLACE INTO roster (id, json) VALUES (1, ?)"),
+    putRoster: db.prepare<[string]>(
+      `INSERT INTO roster (id, json) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET json = excluded.json, revision = revision + 1`,
+    ),
+    rosterRevision: db.prepare<[], { revision: number }>("SELECT revision FROM roster WHERE id = 1"),
 
     cycleVersion: db.prepare<[string, string], { version: number }>(
       "SELECT version FROM cycles WHERE district_id = ? AND id = ?",
@@ -328,6 +332,9 @@ export function openSqliteStore(file: string): Store {
     async getRoster() {
       const row = q.getRoster.get();
       return row ? (JSON.parse(row.json) as Roster) : null;
+    },
+    async rosterRevision() {
+      return q.rosterRevision.get()?.revision ?? 0;
     },
 
     async apply(changes) {

@@ -172,6 +172,18 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
         await store.replaceRoster(roster(["d@x.org"]));
         expect(await store.getRoster()).toEqual(roster(["d@x.org"]));
       });
+
+      it("has a revision that moves with every replace, and only then", async () => {
+        expect(await store.rosterRevision()).toBe(0);
+        await store.replaceRoster(roster(["a@x.org"]));
+        const first = await store.rosterRevision();
+        expect(await store.rosterRevision()).toBe(first);
+        await store.replaceRoster(roster(["a@x.org"]));
+        const second = await store.rosterRevision();
+        expect(second).not.toBe(first);
+        await store.replaceRoster(roster(["b@x.org"]));
+        expect(await store.rosterRevision()).not.toBe(second);
+      });
     });
 
     describe("apply and cycles", () => {
