@@ -10,11 +10,38 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 // Fixed locale so messages read the same whatever machine the bot runs on.
 const EN = { locale: "en-US" } as const;
 
-function zoneOf(district: District): IANAZone {
-  const zone = IANAZone.create(district.timezone);
-  if (!zone.isValid) {
+/** A time zone's UTC offset, in minutes, at an instant. */
+interface Zone {
+  offset(ms: number): number;
+}
+const zones = new Map<string, Zone>();
+const OFFSETS_KEPT = 10_000;
+
+/**
+ * The district's zone, its offsets remembered by instant: a tick asks for the same few instants
+ * (its own, each school day's midnight and start) for every cycle it opens, and every answer not
+ * remembered is an Intl formatting call.
+ */
+function zoneOf(district: District): Zone {
+  const known = zones.get(district.timezone);
+  if (known) return known;
+  const iana = IANAZone.create(district.timezone);
+  if (!iana.isValid) {
     throw new Error(`district ${district.id}: "${district.timezone}" is not an IANA time zone`);
   }
+  const offsets = new Map<number, number>();
+  const zone: Zone = {
+    offset(ms) {
+      let minutes = offsets.get(ms);
+      if (minutes === undefined) {
+        if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+        minutes = iana.offset(ms);
+        offsets.set(ms, minutes);
+      }
+      return minutes;
+    },
+  };
+  zones.set(district.timezone, zone);
   return zone;
 }
 
@@ -102,7 +129,7 @@ function wallOfDay(district: District, at: Date): number {
  * The instants whose wall clock reads `wallMs` (a wall time encoded as if it were UTC): one normally,
  * none in a spring-forward gap, two in a fall-back hour (earlier first).
  */
-function instantsAt(zone: IANAZone, wallMs: number): number[] {
+function instantsAt(zone: Zone, wallMs: number): number[] {
   const offsets = new Set([zone.offset(wallMs - DAY), zone.offset(wallMs + DAY)]);
   return [...offsets]
     .map((o) => wallMs - o * MINUTE)
@@ -111,7 +138,7 @@ function instantsAt(zone: IANAZone, wallMs: number): number[] {
 }
 
 /** The wall time as an instant; in a DST gap, the first instant after it (the moment the clocks jump). */
-function wallOrNext(zone: IANAZone, wallMs: number): number {
+function wallOrNext(zone: Zone, wallMs: number): number {
   const [first] = instantsAt(zone, wallMs);
   if (first !== undefined) return first;
   const offsets = [zone.offset(wallMs - DAY), zone.offset(wallMs + DAY)];
