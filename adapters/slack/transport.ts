@@ -9,6 +9,9 @@ import {
   SocketModeReceiver,
   type webApi,
 } from "@slack/bolt";
+// Bolt's own answers to Slack's SSL check and URL verification, which its package index does not
+// re-export; run here because this route replaces the receiver's (see createTransport).
+import { respondToSslCheck, respondToUrlVerification } from "@slack/bolt/dist/receivers/ExpressReceiver.js";
 import express, { type RequestHandler, type Router } from "express";
 import { z } from "zod";
 import type { SlackConfig } from "../../src/config.js";
@@ -90,18 +93,15 @@ export function createTransport(config: SlackConfig, deps: TransportDeps): Trans
   // The receiver's own POST /slack/events route (which would verify and parse a second time) is
   // never reached for that path; it keeps its signature check all the same. The receiver's router
   // serves the OAuth pages.
-  router.post(EVENTS_PATH, ...checkSlackRequest(config.signingSecret), (req, res, next) => {
-    const body = req.body as { ssl_check?: unknown; type?: unknown; challenge?: unknown };
-    if (body.ssl_check) {
-      res.send();
-      return;
-    }
-    if (body.type === "url_verification") {
-      res.json({ challenge: body.challenge });
-      return;
-    }
-    receiver.requestHandler(req, res).catch(next);
-  });
+  router.post(
+    EVENTS_PATH,
+    ...checkSlackRequest(config.signingSecret),
+    respondToSslCheck,
+    respondToUrlVerification,
+    (req, res, next) => {
+      receiver.requestHandler(req, res).catch(next);
+    },
+  );
   router.use(receiver.router);
   return { app, router };
 }

@@ -67,6 +67,23 @@ describe("request signatures", () => {
     });
   }
 
+  it("answers Slack's URL verification and SSL check itself, writing nothing", async () => {
+    const store = t.slack.service.store as Store;
+    const spies = WRITES.map((m) => vi.spyOn(store, m));
+    try {
+      const verify = await t.fake.send(JSON.stringify({ type: "url_verification", challenge: "c-42" }));
+      expect(verify.status).toBe(200);
+      expect(JSON.parse(verify.body)).toEqual({ challenge: "c-42" });
+      const ssl = await t.fake.send("ssl_check=1&token=legacy", {
+        contentType: "application/x-www-form-urlencoded",
+      });
+      expect([ssl.status, ssl.body]).toEqual([200, ""]);
+      for (const spy of spies) expect(spy, spy.getMockName()).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
   it("lets the same request in when Slack signed it just now", async () => {
     const res = await t.fake.send(dmBody());
     expect(res.status).toBe(200);
