@@ -101,24 +101,30 @@ describe.each(Object.keys(BACKENDS))("SIGKILL during a 2,000-prompt fan-out on %
     }
   }, 600_000);
 
+  /** Ten runs of at most this many posts leave some of the 2,000 for every kill. */
+  const MAX_POSTS_PER_RUN = 150;
+
   /**
    * Kills the service while it sends: `onAccept` right after Slack took its n-th message of this run
    * (before the answer goes back; or when it falls quiet first), otherwise at a random moment after
-   * its first post. A run may first wait up to a minute for the leases of killed runs to pass.
+   * its first post (at the latest at its 150th). A run may first wait up to a minute for the leases
+   * of killed runs to pass.
    */
   async function killDuringFanOut(
     service: Coachbot,
     onAccept: boolean,
     unanswered: { key: string; ts: string }[],
   ): Promise<string> {
-    const nth = 1 + Math.floor(Math.random() * 150);
+    const nth = 1 + Math.floor(Math.random() * MAX_POSTS_PER_RUN);
     const afterMs = Math.floor(Math.random() * 2_500);
     let seen = 0;
     let how = "never sent";
     let quiet: NodeJS.Timeout | undefined;
+    let later: NodeJS.Timeout | undefined;
     const kill = () => {
       fake.beforeReply = undefined;
       clearTimeout(quiet);
+      clearTimeout(later);
       void service.kill();
     };
     const giveUp = setTimeout(kill, 90_000);
@@ -141,7 +147,11 @@ describe.each(Object.keys(BACKENDS))("SIGKILL during a 2,000-prompt fan-out on %
         }, 2_000);
       } else if (seen === 1) {
         how = `${afterMs} ms into sending`;
-        setTimeout(kill, afterMs);
+        later = setTimeout(kill, afterMs);
+      } else if (seen === MAX_POSTS_PER_RUN) {
+        // However fast delivery gets, each run leaves work for the runs after it to be killed in.
+        how = `${MAX_POSTS_PER_RUN} posts into sending`;
+        kill();
       }
     };
     await service.exited;
